@@ -1,0 +1,28 @@
+package dev.digitstream.contract;
+
+/** Names of the Kafka record headers the pipeline reads and writes. */
+public final class RecordHeaders {
+
+  /** Ground truth: one ASCII digit. */
+  public static final String LABEL = "label";
+
+  /** Intended send time of the producer, epoch milliseconds as ASCII decimal. */
+  public static final String SENT_AT = "sent.at";
+
+  /** Dead-letter records: the {@link InvalidReason#code()} of the failure. */
+  public static final String DLQ_REASON = "dlq.reason";
+
+  /** Dead-letter records: a human-readable detail of the failure. */
+  public static final String DLQ_DETAIL = "dlq.detail";
+
+  /** Dead-letter records: the topic the record was read from. */
+  public static final String DLQ_SOURCE_TOPIC = "dlq.source.topic";
+
+  /** Dead-letter records: the partition the record was read from. */
+  public static final String DLQ_SOURCE_PARTITION = "dlq.source.partition";
+
+  /** Dead-letter records: the offset the record was read from. */
+  public static final String DLQ_SOURCE_OFFSET = "dlq.source.offset";
+
+  private RecordHeaders() {}
+}

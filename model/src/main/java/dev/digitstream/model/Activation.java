@@ -1,0 +1,24 @@
+package dev.digitstream.model;
+
+/** The hidden-layer activation of the LeNet. */
+public enum Activation {
+  /** ReLU, as in the Keras tutorial; the default. */
+  RELU(org.nd4j.linalg.activations.Activation.RELU),
+  /** tanh, as in LeCun et al. 1998. */
+  TANH(org.nd4j.linalg.activations.Activation.TANH);
+
+  private final org.nd4j.linalg.activations.Activation dl4j;
+
+  Activation(org.nd4j.linalg.activations.Activation dl4j) {
+    this.dl4j = dl4j;
+  }
+
+  org.nd4j.linalg.activations.Activation dl4j() {
+    return dl4j;
+  }
+
+  /** Parses {@code relu} or {@code tanh}, ignoring case. */
+  public static Activation parse(String name) {
+    return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+  }
+}

@@ -19,6 +19,11 @@ public enum Activation {
 
   /** Parses {@code relu} or {@code tanh}, ignoring case. */
   public static Activation parse(String name) {
-    return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+    for (Activation activation : values()) {
+      if (activation.name().equalsIgnoreCase(name.trim())) {
+        return activation;
+      }
+    }
+    throw new IllegalArgumentException("unknown activation '" + name + "' (choose relu or tanh)");
   }
 }

@@ -39,11 +39,20 @@ public final class BatchClassifier {
    * @param maxBatch the largest batch {@link #classify} will be given
    */
   public BatchClassifier(LoadedModel model, int maxBatch) {
+    this(model.network(), model.metadata().versionId(), maxBatch);
+  }
+
+  /**
+   * @param network the network to copy
+   * @param modelVersion the version stamped on every prediction
+   * @param maxBatch the largest batch {@link #classify} will be given
+   */
+  public BatchClassifier(MultiLayerNetwork network, String modelVersion, int maxBatch) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
     }
-    this.network = model.network().clone();
-    this.modelVersion = model.metadata().versionId();
+    this.network = network.clone();
+    this.modelVersion = modelVersion;
     this.maxBatch = maxBatch;
     this.scaled = new float[maxBatch * ImageRecord.SIZE];
     this.input = Nd4j.create(DataType.FLOAT, maxBatch, ImageRecord.SIZE);

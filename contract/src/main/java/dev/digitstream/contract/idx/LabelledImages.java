@@ -38,10 +38,19 @@ public record LabelledImages(byte[] pixels, byte[] labels) {
         Arrays.copyOf(pixels, k * ImageRecord.SIZE), Arrays.copyOf(labels, k));
   }
 
-  /** Images {@code from} (inclusive) to {@code to} (exclusive). */
-  public LabelledImages slice(int from, int to) {
-    return new LabelledImages(
-        Arrays.copyOfRange(pixels, from * ImageRecord.SIZE, to * ImageRecord.SIZE),
-        Arrays.copyOfRange(labels, from, to));
+  /** The images {@code indices[from..to)}, in that order. */
+  public LabelledImages select(int[] indices, int from, int to) {
+    byte[] selectedPixels = new byte[(to - from) * ImageRecord.SIZE];
+    byte[] selectedLabels = new byte[to - from];
+    for (int i = from; i < to; i++) {
+      System.arraycopy(
+          pixels,
+          indices[i] * ImageRecord.SIZE,
+          selectedPixels,
+          (i - from) * ImageRecord.SIZE,
+          ImageRecord.SIZE);
+      selectedLabels[i - from] = labels[indices[i]];
+    }
+    return new LabelledImages(selectedPixels, selectedLabels);
   }
 }

@@ -1,0 +1,39 @@
+package dev.digitstream.model;
+
+import dev.digitstream.contract.ImageRecord;
+import java.time.Instant;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/** Untrained LeNets with valid metadata, for tests that need a model but not a good one. */
+final class TestModels {
+
+  static final Map<String, Object> HYPERPARAMETERS = Map.of("optimizer", "sgd", "epochs", 0);
+  static final Map<String, String> DATASETS = Map.of("t10k-images-idx3-ubyte.gz", "abc");
+
+  private TestModels() {}
+
+  static LoadedModel untrained(long seed) {
+    MultiLayerNetwork network =
+        LeNet.create(Activation.RELU, new Sgd(0.01), WeightInit.XAVIER, seed);
+    return new LoadedModel(network, metadataFor(network, seed));
+  }
+
+  static ModelMetadata metadataFor(MultiLayerNetwork network, long seed) {
+    return new ModelMetadata(
+        ModelFiles.versionId(network, "test", HYPERPARAMETERS, seed, DATASETS),
+        LeNet.describe(network.getLayerWiseConfigurations()),
+        Activation.RELU,
+        network.numParams(),
+        ImageRecord.CONTRACT,
+        "test",
+        HYPERPARAMETERS,
+        seed,
+        DATASETS,
+        0.1,
+        ModelFiles.libraryVersions(),
+        Instant.parse("2026-01-01T00:00:00Z"));
+  }
+}

@@ -1,0 +1,65 @@
+package dev.digitstream.trainer;
+
+import dev.digitstream.trainer.cli.Console;
+import dev.digitstream.trainer.cli.EvaluateCommand;
+import dev.digitstream.trainer.cli.TrainCommand;
+import java.io.IOException;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code trainer}. Expected failures (bad options, missing or corrupt files) end
+ * with one line on stderr and exit code 2 (usage) or 1 (everything else); unexpected ones also
+ * print their stack trace.
+ */
+@Command(
+    name = "trainer",
+    mixinStandardHelpOptions = true,
+    version = "digit-stream trainer 0.1.0",
+    description = "Trains and evaluates the LeNet digit classifier on MNIST.",
+    subcommands = {TrainCommand.class, EvaluateCommand.class})
+public final class TrainerCli {
+
+  public static void main(String[] args) {
+    System.exit(run(args, Console.system(), System.getenv()));
+  }
+
+  /** Runs the command line and returns its exit code. */
+  public static int run(String[] args, Console console, Map<String, String> env) {
+    CommandLine cli =
+        new CommandLine(new TrainerCli(), new Factory(console, env))
+            .setParameterExceptionHandler(
+                (e, argv) -> {
+                  console.error(
+                      "trainer: %s (see '%s --help')"
+                          .formatted(e.getMessage(), e.getCommandLine().getCommandName()));
+                  return 2;
+                })
+            .setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                  if (e instanceof IOException || e instanceof IllegalArgumentException) {
+                    console.error("trainer: " + e.getMessage());
+                  } else {
+                    console.error("trainer: unexpected failure: " + e);
+                    e.printStackTrace();
+                  }
+                  return 1;
+                });
+    return cli.execute(args);
+  }
+
+  /** Builds the commands with the console and environment they are given. */
+  private record Factory(Console console, Map<String, String> env) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      if (type == TrainCommand.class) {
+        return type.cast(new TrainCommand(console, env));
+      }
+      if (type == EvaluateCommand.class) {
+        return type.cast(new EvaluateCommand(console, env));
+      }
+      return CommandLine.defaultFactory().create(type);
+    }
+  }
+}

@@ -21,13 +21,19 @@ public final class TestData {
   public static Path mnistDir() {
     String configured = System.getenv(MnistData.DIR_ENV);
     Path dir =
-        configured == null
-            ? projectRoot().resolve("../shared/data/mnist")
-            : projectRoot().resolve(configured);
+        configured != null
+            ? projectRoot().resolve(configured)
+            : projectRoot().resolve("../shared/data/mnist");
+    if (configured == null && !Files.isDirectory(dir)) {
+      dir = projectRoot().resolve(MnistData.DEFAULT_DIR);
+    }
     dir = dir.normalize();
     if (!Files.isDirectory(dir)) {
       throw new IllegalStateException(
-          "MNIST not found at " + dir + "; set MNIST_DIR to the folder holding the .gz files");
+          "MNIST not found at "
+              + dir
+              + "; set MNIST_DIR to the folder holding the .gz files, or run the trainer once"
+              + " to download them");
     }
     return dir;
   }

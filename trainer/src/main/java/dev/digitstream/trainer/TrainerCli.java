@@ -1,5 +1,6 @@
 package dev.digitstream.trainer;
 
+import dev.digitstream.trainer.cli.BenchmarkCommand;
 import dev.digitstream.trainer.cli.Console;
 import dev.digitstream.trainer.cli.EvaluateCommand;
 import dev.digitstream.trainer.cli.TrainCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "digit-stream trainer 0.1.0",
     description = "Trains and evaluates the LeNet digit classifier on MNIST.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, BenchmarkCommand.class})
 public final class TrainerCli {
 
   public static void main(String[] args) {
@@ -58,6 +59,9 @@ public final class TrainerCli {
       }
       if (type == EvaluateCommand.class) {
         return type.cast(new EvaluateCommand(console, env));
+      }
+      if (type == BenchmarkCommand.class) {
+        return type.cast(new BenchmarkCommand(console, env));
       }
       return CommandLine.defaultFactory().create(type);
     }

@@ -20,10 +20,10 @@ public final class CurvesPlot {
 
   public static void write(List<EpochStats> history, String title, Path file) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    XYChart loss = chart(title + ": loss", "loss");
+    XYChart loss = chart(title + ": loss", "loss", Styler.LegendPosition.InsideNE);
     add(loss, "train_loss", history, EpochStats::trainLoss);
     add(loss, "val_loss", history, EpochStats::validationLoss);
-    XYChart accuracy = chart(title + ": accuracy", "accuracy");
+    XYChart accuracy = chart(title + ": accuracy", "accuracy", Styler.LegendPosition.InsideSE);
     add(accuracy, "train_acc", history, EpochStats::trainAccuracy);
     add(accuracy, "val_acc", history, EpochStats::validationAccuracy);
     String name = file.toString();
@@ -31,7 +31,7 @@ public final class CurvesPlot {
     BitmapEncoder.saveBitmap(List.of(loss, accuracy), 1, 2, base, BitmapEncoder.BitmapFormat.PNG);
   }
 
-  private static XYChart chart(String title, String yTitle) {
+  private static XYChart chart(String title, String yTitle, Styler.LegendPosition legend) {
     XYChart chart =
         new XYChartBuilder()
             .width(640)
@@ -40,7 +40,7 @@ public final class CurvesPlot {
             .xAxisTitle("epoch")
             .yAxisTitle(yTitle)
             .build();
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    chart.getStyler().setLegendPosition(legend);
     chart.getStyler().setMarkerSize(5);
     return chart;
   }

@@ -1,0 +1,240 @@
+package dev.digitstream.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.digitstream.contract.TestData;
+import dev.digitstream.model.ModelFiles;
+import dev.digitstream.model.ModelMetadata;
+import dev.digitstream.trainer.TrainerCli;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer's command line, end to end on small runs. */
+class TrainerCliTest {
+
+  @TempDir Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    Console console =
+        new Console(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return TrainerCli.run(args, console, Map.of());
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private List<String> stderrLines() {
+    return err.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  private static String mnist() {
+    return TestData.mnistDir().toString();
+  }
+
+  @Test
+  void shouldTrainAndWriteTheModelWithItsReportsAndCurves() throws IOException {
+    Path models = dir.resolve("models");
+
+    int code =
+        run(
+            "train",
+            "--train-limit",
+            "1200",
+            "--epochs",
+            "2",
+            "--threads",
+            "1",
+            "--data-dir",
+            mnist(),
+            "--output-dir",
+            models.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    Path run;
+    try (Stream<Path> runs = Files.list(models)) {
+      run = runs.findFirst().orElseThrow();
+    }
+    assertThat(run.getFileName().toString()).matches("default-[0-9a-f]{16}");
+    try (Stream<Path> files = Files.list(run)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(
+              "model.zip",
+              "report.txt",
+              "report.json",
+              "confusion-matrix.csv",
+              "history.csv",
+              "training-curves.png");
+    }
+    ModelMetadata metadata = ModelFiles.load(run.resolve("model.zip")).metadata();
+    assertThat(run.getFileName().toString()).endsWith(metadata.versionId());
+    assertThat(metadata.testAccuracy()).isGreaterThan(0.5);
+    assertThat(metadata.datasets()).hasSize(4);
+    assertThat(metadata.hyperparameters()).containsEntry("epochs", 2);
+    assertThat(metadata.libraries()).containsEntry("onednn", "true");
+
+    JsonNode report = new ObjectMapper().readTree(run.resolve("report.json").toFile());
+    assertThat(report.get("classes")).hasSize(10);
+    assertThat(report.get("accuracy").asDouble()).isEqualTo(metadata.testAccuracy());
+    assertThat(report.get("support").asInt()).isEqualTo(10_000);
+    assertThat(Files.readAllLines(run.resolve("history.csv"))).hasSize(3);
+    assertThat(Files.readAllLines(run.resolve("confusion-matrix.csv"))).hasSize(11);
+    byte[] png = Files.readAllBytes(run.resolve("training-curves.png"));
+    assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+    assertThat(stdout()).contains("epoch  1/2").contains("epoch  2/2").contains("test accuracy");
+
+    out.reset();
+    Path reportDir = dir.resolve("eval");
+    assertThat(
+            run(
+                "evaluate",
+                "--model",
+                run.toString(),
+                "--data-dir",
+                mnist(),
+                "--report-dir",
+                reportDir.toString()))
+        .isZero();
+    assertThat(stdout()).contains("model version " + metadata.versionId());
+    assertThat(
+            new ObjectMapper()
+                .readTree(reportDir.resolve("report.json").toFile())
+                .get("accuracy")
+                .asDouble())
+        .isEqualTo(metadata.testAccuracy());
+  }
+
+  @Test
+  void shouldEvaluateAnyIdxPair() throws IOException {
+    Path models = dir.resolve("models");
+    assertThat(
+            run(
+                "train",
+                "--train-limit",
+                "600",
+                "--epochs",
+                "1",
+                "--threads",
+                "1",
+                "--validation-split",
+                "0",
+                "--data-dir",
+                mnist(),
+                "--output-dir",
+                models.toString()))
+        .isZero();
+    Path model;
+    try (Stream<Path> runs = Files.list(models)) {
+      model = runs.findFirst().orElseThrow().resolve("model.zip");
+    }
+    out.reset();
+
+    int code =
+        run(
+            "evaluate",
+            "--model",
+            model.toString(),
+            "--images",
+            TestData.mnistDir().resolve("train-images-idx3-ubyte.gz").toString(),
+            "--labels",
+            TestData.mnistDir().resolve("train-labels-idx1-ubyte.gz").toString());
+
+    assertThat(code).isZero();
+    assertThat(stdout()).containsPattern("accuracy\\s+0\\.\\d+\\s+60000");
+  }
+
+  @Test
+  void shouldRejectNonsenseOptionsWithOneLineAndExitCode2() {
+    assertThat(run("train", "--epochs", "0")).isEqualTo(2);
+    assertThat(stderrLines()).singleElement().asString().contains("--epochs must be at least 1");
+    err.reset();
+    assertThat(run("train", "--recipe", "magic")).isEqualTo(2);
+    assertThat(stderrLines()).singleElement().asString().contains("unknown recipe 'magic'");
+    err.reset();
+    assertThat(run("train", "--activation", "sigmoid")).isEqualTo(2);
+    assertThat(stderrLines()).singleElement().asString().contains("unknown activation 'sigmoid'");
+    err.reset();
+    assertThat(run("train", "--validation-split", "0.9")).isEqualTo(2);
+    assertThat(stderrLines()).singleElement().asString().contains("--validation-split");
+    err.reset();
+    assertThat(run("train", "--no-such-option")).isEqualTo(2);
+    assertThat(stderrLines())
+        .singleElement()
+        .asString()
+        .contains("Unknown option: '--no-such-option'");
+    err.reset();
+    assertThat(run("evaluate")).isEqualTo(2);
+    assertThat(stderrLines()).singleElement().asString().contains("--model");
+  }
+
+  @Test
+  void shouldFailCleanlyOnMissingDataLeavingNoOutput() throws IOException {
+    Path empty = Files.createDirectory(dir.resolve("no-mnist"));
+    Path models = dir.resolve("models");
+    Console console =
+        new Console(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    int code =
+        TrainerCli.run(
+            new String[] {
+              "train", "--data-dir", empty.toString(), "--output-dir", models.toString()
+            },
+            console,
+            Map.of("MNIST_MIRROR", "http://127.0.0.1:9/"));
+
+    assertThat(code).isEqualTo(1);
+    assertThat(stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith("trainer: download of http://127.0.0.1:9/");
+    try (Stream<Path> left = Files.list(models)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldFailCleanlyOnAnUnwritableOutputDir() throws IOException {
+    Path file = Files.writeString(dir.resolve("occupied"), "x");
+
+    assertThat(
+            run("train", "--data-dir", mnist(), "--output-dir", file.resolve("models").toString()))
+        .isEqualTo(1);
+    assertThat(stderrLines()).singleElement().asString().contains("is not writable");
+  }
+
+  @Test
+  void shouldFailCleanlyOnACorruptModel() throws IOException {
+    Path model = Files.writeString(dir.resolve("model.zip"), "garbage");
+
+    assertThat(run("evaluate", "--model", model.toString(), "--data-dir", mnist())).isEqualTo(1);
+    assertThat(stderrLines()).singleElement().asString().contains("corrupt or not a model file");
+    err.reset();
+    assertThat(
+            run(
+                "evaluate",
+                "--model",
+                dir.resolve("missing.zip").toString(),
+                "--data-dir",
+                mnist()))
+        .isEqualTo(1);
+    assertThat(stderrLines()).singleElement().asString().endsWith("missing.zip: file not found");
+  }
+}

@@ -7,8 +7,8 @@ import java.util.Optional;
  * An image record value: exactly {@value #SIZE} bytes, 28x28 unsigned 8-bit pixels in row-major
  * order, 0 = background and 255 = ink (the MNIST convention).
  *
- * <p>Ground truth, when known, travels in the {@link RecordHeaders#LABEL} header as one ASCII
- * digit. {@link #check} is the one place that decides whether a record honours this contract.
+ * <p>Ground truth, when known, travels in the {@link HeaderNames#LABEL} header as one ASCII digit.
+ * {@link #check} is the one place that decides whether a record honours this contract.
  */
 public final class ImageRecord {
 

@@ -113,6 +113,45 @@ public final class ModelFiles {
     }
   }
 
+  /** The file name of a model inside a trainer run folder. */
+  public static final String FILE_NAME = "model.zip";
+
+  /**
+   * Finds the model a path names: a model file itself; a run folder holding {@value #FILE_NAME}; or
+   * a folder of run folders, of which the newest model (by creation time in its metadata) is taken.
+   */
+  public static Path resolve(Path path) throws ModelFileException {
+    if (Files.isRegularFile(path)) {
+      return path;
+    }
+    if (!Files.isDirectory(path)) {
+      throw new ModelFileException(path, "file not found");
+    }
+    Path direct = path.resolve(FILE_NAME);
+    if (Files.isRegularFile(direct)) {
+      return direct;
+    }
+    Path newest = null;
+    Instant newestTime = Instant.MIN;
+    try (var runs = Files.list(path)) {
+      for (Path candidate : (Iterable<Path>) runs.map(r -> r.resolve(FILE_NAME))::iterator) {
+        if (Files.isRegularFile(candidate)) {
+          Instant created = readMetadata(candidate).createdAt();
+          if (created.isAfter(newestTime)) {
+            newest = candidate;
+            newestTime = created;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new ModelFileException(path, "cannot list folder (" + e.getMessage() + ")", e);
+    }
+    if (newest == null) {
+      throw new ModelFileException(path, "no " + FILE_NAME + " in this folder or its run folders");
+    }
+    return newest;
+  }
+
   /** Reads only the metadata of a model file. */
   public static ModelMetadata readMetadata(Path file) throws ModelFileException {
     if (!Files.isRegularFile(file)) {

@@ -8,20 +8,20 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /** Untrained LeNets with valid metadata, for tests that need a model but not a good one. */
-final class TestModels {
+public final class TestModels {
 
-  static final Map<String, Object> HYPERPARAMETERS = Map.of("optimizer", "sgd", "epochs", 0);
-  static final Map<String, String> DATASETS = Map.of("t10k-images-idx3-ubyte.gz", "abc");
+  public static final Map<String, Object> HYPERPARAMETERS = Map.of("optimizer", "sgd", "epochs", 0);
+  public static final Map<String, String> DATASETS = Map.of("t10k-images-idx3-ubyte.gz", "abc");
 
   private TestModels() {}
 
-  static LoadedModel untrained(long seed) {
+  public static LoadedModel untrained(long seed) {
     MultiLayerNetwork network =
         LeNet.create(Activation.RELU, new Sgd(0.01), WeightInit.XAVIER, seed);
     return new LoadedModel(network, metadataFor(network, seed));
   }
 
-  static ModelMetadata metadataFor(MultiLayerNetwork network, long seed) {
+  public static ModelMetadata metadataFor(MultiLayerNetwork network, long seed) {
     return new ModelMetadata(
         ModelFiles.versionId(network, "test", HYPERPARAMETERS, seed, DATASETS),
         LeNet.describe(network.getLayerWiseConfigurations()),

@@ -6,8 +6,6 @@ import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.Nd4jRuntime;
-import dev.digitstream.trainer.output.RunFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +38,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       required = true,
-      description = "A model.zip, or a run folder holding one.")
+      description = "A model.zip, a run folder, or a folder of runs (the newest is taken).")
   Path model;
 
   @Option(
@@ -91,8 +89,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--seconds must be positive");
     }
     Nd4jRuntime.configure(1);
-    LoadedModel loaded =
-        ModelFiles.load(Files.isDirectory(model) ? model.resolve(RunFiles.MODEL) : model);
+    LoadedModel loaded = ModelFiles.load(ModelFiles.resolve(model));
     LabelledImages images = MnistData.fromOptions(dataDir, env).test();
     console.printf("%8s %8s %12s %14s%n", "workers", "batch", "images/s", "ms/batch (mean)");
     for (int w : workers) {

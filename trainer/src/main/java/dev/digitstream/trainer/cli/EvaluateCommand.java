@@ -38,7 +38,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       required = true,
-      description = "A model.zip, or a run folder holding one.")
+      description = "A model.zip, a run folder, or a folder of runs (the newest is taken).")
   Path model;
 
   @ArgGroup(exclusive = false)
@@ -101,8 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
           spec.commandLine(), "--report-dir " + reportDir + " already exists");
     }
     Nd4jRuntime.configure(threads);
-    Path modelFile = Files.isDirectory(model) ? model.resolve(RunFiles.MODEL) : model;
-    LoadedModel loaded = ModelFiles.load(modelFile);
+    LoadedModel loaded = ModelFiles.load(ModelFiles.resolve(model));
     LabelledImages images =
         idx != null
             ? IdxReader.read(idx.images, idx.labels)

@@ -16,7 +16,7 @@ import java.util.Locale;
 /** Writers of the report files a run leaves behind. */
 public final class RunFiles {
 
-  public static final String MODEL = "model.zip";
+  public static final String MODEL = dev.digitstream.model.ModelFiles.FILE_NAME;
   public static final String REPORT_TEXT = "report.txt";
   public static final String REPORT_JSON = "report.json";
   public static final String CONFUSION_MATRIX = "confusion-matrix.csv";

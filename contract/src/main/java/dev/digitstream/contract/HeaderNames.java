@@ -1,7 +1,7 @@
 package dev.digitstream.contract;
 
 /** Names of the Kafka record headers the pipeline reads and writes. */
-public final class RecordHeaders {
+public final class HeaderNames {
 
   /** Ground truth: one ASCII digit. */
   public static final String LABEL = "label";
@@ -24,5 +24,5 @@ public final class RecordHeaders {
   /** Dead-letter records: the offset the record was read from. */
   public static final String DLQ_SOURCE_OFFSET = "dlq.source.offset";
 
-  private RecordHeaders() {}
+  private HeaderNames() {}
 }

@@ -1,0 +1,205 @@
+package dev.digitstream.streamapp;
+
+import dev.digitstream.model.BatchClassifier;
+import dev.digitstream.model.LoadedModel;
+import dev.digitstream.model.ModelFiles;
+import dev.digitstream.model.Nd4jRuntime;
+import dev.digitstream.streamapp.batching.Batchers;
+import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.streamapp.http.MetricsServer;
+import dev.digitstream.streamapp.metrics.PipelineMetrics;
+import dev.digitstream.streamapp.topology.TopologyFactory;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running application: model copies warmed up, metrics bound, HTTP endpoint serving, Kafka
+ * Streams started. {@link #close} drains pending batches before stopping.
+ */
+public final class StreamApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamApp.class);
+
+  private final StreamAppConfig config;
+  private final KafkaStreams streams;
+  private final Batchers batchers;
+  private final MetricsServer http;
+  private final PrometheusMeterRegistry registry;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final LoadedModel model;
+
+  private StreamApp(
+      StreamAppConfig config,
+      KafkaStreams streams,
+      Batchers batchers,
+      MetricsServer http,
+      PrometheusMeterRegistry registry,
+      KafkaStreamsMetrics streamsMetrics,
+      LoadedModel model) {
+    this.config = config;
+    this.streams = streams;
+    this.batchers = batchers;
+    this.http = http;
+    this.registry = registry;
+    this.streamsMetrics = streamsMetrics;
+    this.model = model;
+  }
+
+  /**
+   * Loads and warms the model, checks the topics, and starts consuming.
+   *
+   * @throws StartupException with a one-line reason when the model or the topics are not usable
+   */
+  public static StreamApp start(StreamAppConfig config) throws StartupException {
+    LOG.info("starting with {}", config);
+    Nd4jRuntime.configure(config.nd4jThreads());
+    LoadedModel model;
+    try {
+      model = ModelFiles.load(ModelFiles.resolve(config.modelPath()));
+    } catch (IOException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    LOG.info(
+        "model {} ({}, test accuracy {}), oneDNN {}",
+        model.metadata().versionId(),
+        model.metadata().recipe(),
+        model.metadata().testAccuracy(),
+        Nd4jRuntime.oneDnnAvailable());
+    List<BatchClassifier> classifiers = new ArrayList<>();
+    for (int i = 0; i < config.streamThreads(); i++) {
+      classifiers.add(warmedUp(model, config.batchMaxSize()));
+    }
+    Topics.ensure(config);
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    PipelineMetrics metrics =
+        PipelineMetrics.bind(
+            registry, config.batchMaxSize(), config.rollingAccuracyWindow(), model.metadata());
+    Batchers batchers =
+        new Batchers(
+            classifiers,
+            () -> warmedUp(model, config.batchMaxSize()),
+            config.batchMaxDelayMs(),
+            metrics.batches());
+
+    KafkaStreams streams =
+        new KafkaStreams(
+            TopologyFactory.build(config, batchers, metrics), config.streamsProperties());
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("stream thread failed; shutting the application down", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+
+    MetricsServer http;
+    try {
+      http =
+          MetricsServer.start(
+              config.metricsBindAddress(),
+              config.metricsPort(),
+              registry,
+              () -> streams.state() == KafkaStreams.State.RUNNING);
+    } catch (IOException e) {
+      streams.close();
+      throw new StartupException(
+          "cannot serve metrics on %s:%d: %s"
+              .formatted(config.metricsBindAddress(), config.metricsPort(), e.getMessage()),
+          e);
+    }
+    streams.start();
+    LOG.info(
+        "consuming {} -> {} (dead letters: {}); metrics on http://{}:{}/metrics",
+        config.inputTopic(),
+        config.outputTopic(),
+        config.dlqTopic(),
+        config.metricsBindAddress(),
+        http.port());
+    return new StreamApp(config, streams, batchers, http, registry, streamsMetrics, model);
+  }
+
+  /** A classifier that has run once at every batch size it will commonly see. */
+  private static BatchClassifier warmedUp(LoadedModel model, int maxBatch) {
+    BatchClassifier classifier = new BatchClassifier(model, maxBatch);
+    byte[] blank = new byte[dev.digitstream.contract.ImageRecord.SIZE];
+    for (int size = 1; ; size = Math.min(maxBatch, size * 2)) {
+      classifier.classify(Collections.nCopies(size, blank));
+      if (size == maxBatch) {
+        return classifier;
+      }
+    }
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Whether Kafka Streams stopped on its own (a failed thread, a fatal error). */
+  public boolean failed() {
+    KafkaStreams.State state = streams.state();
+    return state == KafkaStreams.State.ERROR
+        || state == KafkaStreams.State.PENDING_ERROR
+        || state == KafkaStreams.State.NOT_RUNNING;
+  }
+
+  public int metricsPort() {
+    return http.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public LoadedModel model() {
+    return model;
+  }
+
+  /** Flushes pending batches (bounded wait), then stops consuming and closes everything. */
+  @Override
+  public void close() {
+    batchers.drain();
+    long deadline =
+        System.nanoTime() + Duration.ofMillis(config.batchMaxDelayMs() + 5_000).toNanos();
+    while (batchers.pending() > 0
+        && streams.state() == KafkaStreams.State.RUNNING
+        && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    LOG.info(
+        "closing; {} image(s) left pending, kept in the changelog for the next start",
+        batchers.pending());
+    streams.close(Duration.ofSeconds(30));
+    streamsMetrics.close();
+    http.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,245 @@
+package dev.digitstream.streamapp.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The stream application's configuration, read from environment variables. Every setting has a
+ * documented default; {@link #fromEnv} reports all invalid values at once.
+ *
+ * @param bootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}, default {@code 127.0.0.1:9092}
+ * @param applicationId {@code APPLICATION_ID}: Kafka Streams application id (consumer group,
+ *     transactional ids, internal topic prefix), default {@code digit-stream}
+ * @param inputTopic {@code INPUT_TOPIC}, default {@code images}
+ * @param outputTopic {@code OUTPUT_TOPIC}, default {@code predictions}
+ * @param dlqTopic {@code DLQ_TOPIC}, default {@code images-dlq}
+ * @param modelPath {@code MODEL_PATH}: a model.zip, a run folder holding one, or a folder of run
+ *     folders (the newest is taken), default {@code models}
+ * @param batchMaxSize {@code BATCH_MAX_SIZE}: images per inference at most, default 128
+ * @param batchMaxDelayMs {@code BATCH_MAX_DELAY_MS}: how long the first image of a batch may wait
+ *     for the batch to fill, default 10
+ * @param streamThreads {@code STREAM_THREADS}: Kafka Streams threads, each with its own model copy,
+ *     default the number of cores
+ * @param nd4jThreads {@code ND4J_THREADS}: native threads per inference, default 1
+ * @param processingGuarantee {@code PROCESSING_GUARANTEE}: {@code exactly_once_v2} (default) or
+ *     {@code at_least_once}
+ * @param commitIntervalMs {@code COMMIT_INTERVAL_MS}: 0 keeps Kafka Streams' default (100 ms under
+ *     exactly-once, 30 s under at-least-once)
+ * @param metricsPort {@code METRICS_PORT}: HTTP port of /metrics and /health, default 9404 (0 = any
+ *     free port)
+ * @param metricsBindAddress {@code METRICS_BIND_ADDRESS}, default {@code 0.0.0.0}
+ * @param createTopics {@code CREATE_TOPICS}: create missing input, output and dead-letter topics
+ *     instead of failing, default false
+ * @param topicPartitions {@code TOPIC_PARTITIONS}: partitions of topics created by {@code
+ *     CREATE_TOPICS}, default 1
+ * @param rollingAccuracyWindow {@code ROLLING_ACCURACY_WINDOW}: labelled predictions in the rolling
+ *     accuracy gauge, default 1000
+ * @param stateDir {@code STATE_DIR}: Kafka Streams state folder, default Kafka Streams' own
+ * @param kafkaProperties any {@code KAFKA_CFG_<NAME>} variable, passed to every Kafka client as
+ *     property {@code name} with underscores turned into dots, lower case (for example {@code
+ *     KAFKA_CFG_SECURITY_PROTOCOL=SASL_SSL})
+ */
+public record StreamAppConfig(
+    String bootstrapServers,
+    String applicationId,
+    String inputTopic,
+    String outputTopic,
+    String dlqTopic,
+    Path modelPath,
+    int batchMaxSize,
+    long batchMaxDelayMs,
+    int streamThreads,
+    int nd4jThreads,
+    String processingGuarantee,
+    long commitIntervalMs,
+    int metricsPort,
+    String metricsBindAddress,
+    boolean createTopics,
+    int topicPartitions,
+    int rollingAccuracyWindow,
+    String stateDir,
+    Map<String, String> kafkaProperties) {
+
+  /** Prefix of environment variables passed through as Kafka client properties. */
+  public static final String KAFKA_PROPERTY_PREFIX = "KAFKA_CFG_";
+
+  public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
+  public static final String AT_LEAST_ONCE = "at_least_once";
+
+  /** Reads and validates the configuration. */
+  public static StreamAppConfig fromEnv(Map<String, String> env) {
+    Reader r = new Reader(env);
+    StreamAppConfig config =
+        new StreamAppConfig(
+            r.string("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+            r.string("APPLICATION_ID", "digit-stream"),
+            r.string("INPUT_TOPIC", "images"),
+            r.string("OUTPUT_TOPIC", "predictions"),
+            r.string("DLQ_TOPIC", "images-dlq"),
+            Path.of(r.string("MODEL_PATH", "models")),
+            r.integer("BATCH_MAX_SIZE", 128, 1, 4096),
+            r.integer("BATCH_MAX_DELAY_MS", 10, 1, 60_000),
+            r.integer("STREAM_THREADS", Runtime.getRuntime().availableProcessors(), 1, 64),
+            r.integer("ND4J_THREADS", 1, 1, 64),
+            r.choice(
+                "PROCESSING_GUARANTEE", EXACTLY_ONCE_V2, List.of(EXACTLY_ONCE_V2, AT_LEAST_ONCE)),
+            r.integer("COMMIT_INTERVAL_MS", 0, 0, 600_000),
+            r.integer("METRICS_PORT", 9404, 0, 65_535),
+            r.string("METRICS_BIND_ADDRESS", "0.0.0.0"),
+            r.bool("CREATE_TOPICS", false),
+            r.integer("TOPIC_PARTITIONS", 1, 1, 10_000),
+            r.integer("ROLLING_ACCURACY_WINDOW", 1000, 1, 1_000_000),
+            r.string("STATE_DIR", ""),
+            kafkaProperties(env));
+    if (config.inputTopic().equals(config.outputTopic())
+        || config.inputTopic().equals(config.dlqTopic())) {
+      r.problems.add("INPUT_TOPIC must differ from OUTPUT_TOPIC and DLQ_TOPIC");
+    }
+    if (!r.problems.isEmpty()) {
+      throw new ConfigException(r.problems);
+    }
+    return config;
+  }
+
+  private static Map<String, String> kafkaProperties(Map<String, String> env) {
+    Map<String, String> props = new TreeMap<>();
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith(KAFKA_PROPERTY_PREFIX)
+              && name.length() > KAFKA_PROPERTY_PREFIX.length()) {
+            props.put(
+                name.substring(KAFKA_PROPERTY_PREFIX.length())
+                    .toLowerCase(Locale.ROOT)
+                    .replace('_', '.'),
+                value);
+          }
+        });
+    return props;
+  }
+
+  /** The Kafka Streams properties: the pass-through properties first, then ours. */
+  public Properties streamsProperties() {
+    Properties props = new Properties();
+    props.putAll(kafkaProperties);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+    // block in poll no longer than a batch may wait, so delay flushes stay on time at low rates
+    props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(100, batchMaxDelayMs / 2)));
+    if (commitIntervalMs > 0) {
+      props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+    }
+    if (!stateDir.isEmpty()) {
+      props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    }
+    return props;
+  }
+
+  /** Whether a Kafka property holds a secret that must never be logged. */
+  static boolean isSecret(String property) {
+    String p = property.toLowerCase(Locale.ROOT);
+    return p.contains("password")
+        || p.contains("secret")
+        || p.contains("jaas")
+        || p.endsWith(".key");
+  }
+
+  @Override
+  public String toString() {
+    Map<String, String> masked = new TreeMap<>();
+    kafkaProperties.forEach((k, v) -> masked.put(k, isSecret(k) ? "****" : v));
+    return ("StreamAppConfig[bootstrapServers=%s, applicationId=%s, inputTopic=%s, outputTopic=%s,"
+            + " dlqTopic=%s, modelPath=%s, batchMaxSize=%d, batchMaxDelayMs=%d, streamThreads=%d,"
+            + " nd4jThreads=%d, processingGuarantee=%s, commitIntervalMs=%d, metrics=%s:%d,"
+            + " createTopics=%s, topicPartitions=%d, rollingAccuracyWindow=%d, stateDir=%s,"
+            + " kafkaProperties=%s]")
+        .formatted(
+            bootstrapServers,
+            applicationId,
+            inputTopic,
+            outputTopic,
+            dlqTopic,
+            modelPath,
+            batchMaxSize,
+            batchMaxDelayMs,
+            streamThreads,
+            nd4jThreads,
+            processingGuarantee,
+            commitIntervalMs,
+            metricsBindAddress,
+            metricsPort,
+            createTopics,
+            topicPartitions,
+            rollingAccuracyWindow,
+            stateDir.isEmpty() ? "(default)" : stateDir,
+            masked);
+  }
+
+  /** Reads typed values, collecting problems instead of failing on the first. */
+  private static final class Reader {
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    Reader(Map<String, String> env) {
+      this.env = env;
+    }
+
+    String string(String name, String defaultValue) {
+      String value = env.getOrDefault(name, defaultValue).trim();
+      if (value.isEmpty() && !defaultValue.isEmpty()) {
+        problems.add(name + " must not be empty");
+      }
+      return value;
+    }
+
+    boolean bool(String name, boolean defaultValue) {
+      String value = env.get(name);
+      if (value == null) {
+        return defaultValue;
+      }
+      return switch (value.trim().toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> {
+          problems.add(name + " must be true or false, got '" + value + "'");
+          yield defaultValue;
+        }
+      };
+    }
+
+    String choice(String name, String defaultValue, List<String> allowed) {
+      String value = env.getOrDefault(name, defaultValue).trim();
+      if (!allowed.contains(value)) {
+        problems.add(name + " must be one of " + allowed + ", got '" + value + "'");
+        return defaultValue;
+      }
+      return value;
+    }
+
+    int integer(String name, int defaultValue, int min, int max) {
+      String value = env.get(name);
+      if (value == null) {
+        return defaultValue;
+      }
+      try {
+        int parsedValue = Integer.parseInt(value.trim());
+        if (parsedValue < min || parsedValue > max) {
+          problems.add(
+              "%s must be between %d and %d, got %d".formatted(name, min, max, parsedValue));
+          return defaultValue;
+        }
+        return parsedValue;
+      } catch (NumberFormatException e) {
+        problems.add(name + " must be an integer, got '" + value + "'");
+        return defaultValue;
+      }
+    }
+  }
+}

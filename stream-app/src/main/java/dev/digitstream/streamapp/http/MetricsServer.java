@@ -1,0 +1,88 @@
+package dev.digitstream.streamapp.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Serves {@code GET /metrics} (Prometheus text format), {@code GET /health/live} and {@code GET
+ * /health/ready} (200 when ready, else 503). Anything else is 404, any other method 405.
+ */
+public final class MetricsServer implements AutoCloseable {
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private MetricsServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  public static MetricsServer start(
+      String bindAddress, int port, PrometheusMeterRegistry registry, BooleanSupplier ready)
+      throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+              respond(exchange, 405, "text/plain", "method not allowed\n");
+              return;
+            }
+            switch (exchange.getRequestURI().getPath()) {
+              case "/metrics" ->
+                  respond(
+                      exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+              case "/health/live" -> respond(exchange, 200, "text/plain", "live\n");
+              case "/health/ready" ->
+                  respond(
+                      exchange,
+                      ready.getAsBoolean() ? 200 : 503,
+                      "text/plain",
+                      ready.getAsBoolean() ? "ready\n" : "not ready\n");
+              default -> respond(exchange, 404, "text/plain", "not found\n");
+            }
+          }
+        });
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "metrics-http");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.start();
+    return new MetricsServer(server, executor);
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void respond(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,2 @@
+/** The HTTP endpoint: Prometheus metrics and liveness/readiness probes. */
+package dev.digitstream.streamapp.http;

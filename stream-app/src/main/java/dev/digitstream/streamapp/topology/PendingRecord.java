@@ -1,0 +1,91 @@
+package dev.digitstream.streamapp.topology;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * A valid input record waiting for its prediction, as kept in the changelogged pending store: all
+ * that is needed to emit its prediction after a restart.
+ */
+record PendingRecord(byte[] key, byte[] value, Headers headers, long timestamp) {
+
+  private static final int FORMAT = 1;
+
+  static Serde<PendingRecord> serde() {
+    return Serdes.serdeFrom(new PendingSerializer(), new PendingDeserializer());
+  }
+
+  private static final class PendingSerializer implements Serializer<PendingRecord> {
+    @Override
+    public byte[] serialize(String topic, PendingRecord r) {
+      if (r == null) {
+        return null;
+      }
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(r.value().length + 128);
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeByte(FORMAT);
+        out.writeLong(r.timestamp());
+        writeBytes(out, r.key());
+        writeBytes(out, r.value());
+        Header[] headers = r.headers().toArray();
+        out.writeInt(headers.length);
+        for (Header h : headers) {
+          out.writeUTF(h.key());
+          writeBytes(out, h.value());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return bytes.toByteArray();
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+      out.writeInt(b == null ? -1 : b.length);
+      if (b != null) {
+        out.write(b);
+      }
+    }
+  }
+
+  private static final class PendingDeserializer implements Deserializer<PendingRecord> {
+    @Override
+    public PendingRecord deserialize(String topic, byte[] data) {
+      if (data == null) {
+        return null;
+      }
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+        int format = in.readByte();
+        if (format != FORMAT) {
+          throw new IllegalStateException("unknown pending-record format " + format);
+        }
+        long timestamp = in.readLong();
+        byte[] key = readBytes(in);
+        byte[] value = readBytes(in);
+        int count = in.readInt();
+        Headers headers = new RecordHeaders();
+        for (int i = 0; i < count; i++) {
+          headers.add(in.readUTF(), readBytes(in));
+        }
+        return new PendingRecord(key, value, headers, timestamp);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+      int length = in.readInt();
+      return length < 0 ? null : in.readNBytes(length);
+    }
+  }
+}

@@ -1,0 +1,275 @@
+package dev.digitstream.streamapp.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.digitstream.contract.HeaderNames;
+import dev.digitstream.contract.ImageRecord;
+import dev.digitstream.contract.Prediction;
+import dev.digitstream.contract.PredictionCodec;
+import dev.digitstream.contract.TestData;
+import dev.digitstream.contract.idx.LabelledImages;
+import dev.digitstream.model.BatchClassifier;
+import dev.digitstream.model.LoadedModel;
+import dev.digitstream.model.Nd4jRuntime;
+import dev.digitstream.model.TestModels;
+import dev.digitstream.streamapp.batching.Batchers;
+import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.streamapp.metrics.AccuracyMetrics;
+import dev.digitstream.streamapp.metrics.BatchMetrics;
+import dev.digitstream.streamapp.metrics.FlowMetrics;
+import dev.digitstream.streamapp.metrics.PipelineMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The production topology, driven by {@link TopologyTestDriver}. */
+class TopologyTest {
+
+  private static final int MAX_BATCH = 4;
+  private static final long MAX_DELAY_MS = 50;
+
+  private static LoadedModel model;
+  private static LabelledImages images;
+
+  private TopologyTestDriver driver;
+  private SimpleMeterRegistry registry;
+  private TestInputTopic<byte[], byte[]> input;
+  private TestOutputTopic<byte[], byte[]> predictions;
+  private TestOutputTopic<byte[], byte[]> deadLetters;
+
+  @BeforeAll
+  static void loadModel() throws IOException {
+    Nd4jRuntime.configure(1);
+    model = TestModels.untrained(3);
+    images = TestData.mnist().test().head(20);
+  }
+
+  private void start(Map<String, String> env) {
+    Map<String, String> all =
+        new HashMap<>(
+            Map.of(
+                "BATCH_MAX_SIZE", Integer.toString(MAX_BATCH),
+                "BATCH_MAX_DELAY_MS", Long.toString(MAX_DELAY_MS),
+                "APPLICATION_ID", "topology-test"));
+    all.putAll(env);
+    StreamAppConfig config = StreamAppConfig.fromEnv(all);
+    registry = new SimpleMeterRegistry();
+    PipelineMetrics metrics = PipelineMetrics.bind(registry, MAX_BATCH, 3, model.metadata());
+    Batchers batchers =
+        new Batchers(
+            List.of(),
+            () -> new BatchClassifier(model, MAX_BATCH),
+            MAX_DELAY_MS,
+            metrics.batches());
+    var props = config.streamsProperties();
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    driver =
+        new TopologyTestDriver(
+            TopologyFactory.build(config, batchers, metrics), props, Instant.EPOCH);
+    input = driver.createInputTopic("images", new ByteArraySerializer(), new ByteArraySerializer());
+    predictions =
+        driver.createOutputTopic(
+            "predictions", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            "images-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void close() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  private static byte[] key(int i) {
+    return ("img-" + i).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void sendImage(int i) {
+    Headers headers = new RecordHeaders();
+    headers.add(HeaderNames.LABEL, ImageRecord.labelHeader(images.label(i)));
+    headers.add("trace", ("t" + i).getBytes(StandardCharsets.UTF_8));
+    input.pipeInput(
+        new TestRecord<>(key(i), images.image(i), headers, Instant.ofEpochMilli(1000 + i)));
+  }
+
+  private double batchCount(String reason) {
+    return registry.get(BatchMetrics.BATCH_SIZE).tag("reason", reason).summary().count();
+  }
+
+  @Test
+  void shouldClassifyAFullBatchAtOnceKeepingKeysHeadersAndTimestamps() throws IOException {
+    start(Map.of("BATCH_MAX_DELAY_MS", "60000"));
+
+    for (int i = 0; i < MAX_BATCH - 1; i++) {
+      sendImage(i);
+    }
+    assertThat(predictions.isEmpty()).as("a partial batch waits").isTrue();
+    sendImage(MAX_BATCH - 1);
+
+    List<TestRecord<byte[], byte[]>> out = predictions.readRecordsToList();
+    assertThat(out).hasSize(MAX_BATCH);
+    List<Prediction> offline =
+        new BatchClassifier(model, MAX_BATCH)
+            .classify(Stream.iterate(0, i -> i + 1).limit(MAX_BATCH).map(images::image).toList())
+            .predictions();
+    for (int i = 0; i < MAX_BATCH; i++) {
+      TestRecord<byte[], byte[]> record = out.get(i);
+      assertThat(record.key()).isEqualTo(key(i));
+      assertThat(record.timestamp()).isEqualTo(1000 + i);
+      assertThat(record.headers().lastHeader("trace").value())
+          .isEqualTo(("t" + i).getBytes(StandardCharsets.UTF_8));
+      assertThat(record.headers().lastHeader(HeaderNames.LABEL).value())
+          .isEqualTo(ImageRecord.labelHeader(images.label(i)));
+      Prediction prediction = PredictionCodec.decode(record.value());
+      assertThat(prediction.modelVersion()).isEqualTo(model.metadata().versionId());
+      assertThat(prediction.label()).isEqualTo(offline.get(i).label());
+      assertThat(prediction.probabilities())
+          .containsExactly(offline.get(i).probabilities(), within(1e-6f));
+    }
+    assertThat(batchCount("size")).isEqualTo(1);
+    assertThat(registry.get(BatchMetrics.BATCH_SIZE).tag("reason", "size").summary().totalAmount())
+        .isEqualTo(MAX_BATCH);
+    assertThat(registry.get(FlowMetrics.PREDICTIONS_OUT).counter().count()).isEqualTo(MAX_BATCH);
+  }
+
+  @Test
+  void shouldFlushAPartialBatchOnceItsOldestImageWaitedTheMaximumDelay() {
+    start(Map.of());
+
+    sendImage(0);
+    sendImage(1);
+    driver.advanceWallClockTime(Duration.ofMillis(MAX_DELAY_MS / 2));
+    assertThat(predictions.isEmpty()).isTrue();
+    driver.advanceWallClockTime(Duration.ofMillis(MAX_DELAY_MS));
+
+    assertThat(predictions.readKeyValuesToList())
+        .extracting(kv -> new String(kv.key, StandardCharsets.UTF_8))
+        .containsExactly("img-0", "img-1");
+    assertThat(batchCount("delay")).isEqualTo(1);
+    assertThat(batchCount("size")).isZero();
+  }
+
+  static Stream<Arguments> invalidRecords() {
+    return Stream.of(
+        Arguments.of("null-value", null, null),
+        Arguments.of("empty-value", new byte[0], null),
+        Arguments.of("wrong-length", new byte[783], null),
+        Arguments.of("wrong-length", new byte[4096], "3"),
+        Arguments.of("bad-label", new byte[784], "12"),
+        Arguments.of("bad-label", new byte[784], "x"),
+        Arguments.of("bad-label", new byte[784], ""));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidRecords")
+  void shouldRouteInvalidRecordsToTheDeadLetterTopicWithReasonAndSource(
+      String reason, byte[] value, String label) {
+    start(Map.of());
+    Headers headers = new RecordHeaders();
+    if (label != null) {
+      headers.add(new RecordHeader(HeaderNames.LABEL, label.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    input.pipeInput(new TestRecord<>(key(7), value, headers, Instant.ofEpochMilli(5)));
+    sendImage(0);
+    driver.advanceWallClockTime(Duration.ofMillis(2 * MAX_DELAY_MS));
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(dead.key()).isEqualTo(key(7));
+    assertThat(dead.value()).isEqualTo(value);
+    assertThat(header(dead, HeaderNames.DLQ_REASON)).isEqualTo(reason);
+    assertThat(header(dead, HeaderNames.DLQ_DETAIL)).isNotBlank();
+    assertThat(header(dead, HeaderNames.DLQ_SOURCE_TOPIC)).isEqualTo("images");
+    assertThat(header(dead, HeaderNames.DLQ_SOURCE_PARTITION)).isEqualTo("0");
+    assertThat(header(dead, HeaderNames.DLQ_SOURCE_OFFSET)).isEqualTo("0");
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(predictions.readKeyValuesToList()).hasSize(1);
+    assertThat(registry.get(FlowMetrics.DEAD_LETTERS).tag("reason", reason).counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get(FlowMetrics.RECORDS_IN).counter().count()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldCountAccuracyAndTheConfusionMatrixFromLabelledRecords() throws IOException {
+    start(Map.of());
+
+    for (int i = 0; i < 8; i++) {
+      sendImage(i);
+    }
+    input.pipeInput(key(99), images.image(9)); // unlabelled: predicted, not scored
+    driver.advanceWallClockTime(Duration.ofMillis(2 * MAX_DELAY_MS));
+
+    List<TestRecord<byte[], byte[]>> out = predictions.readRecordsToList();
+    assertThat(out).hasSize(9);
+    int correct = 0;
+    Map<String, Integer> confusion = new HashMap<>();
+    for (int i = 0; i < 8; i++) {
+      int predicted = PredictionCodec.decode(out.get(i).value()).label();
+      correct += predicted == images.label(i) ? 1 : 0;
+      confusion.merge(images.label(i) + "->" + predicted, 1, Integer::sum);
+    }
+    assertThat(registry.get(AccuracyMetrics.LABELLED).counter().count()).isEqualTo(8);
+    assertThat(registry.get(AccuracyMetrics.CORRECT).counter().count()).isEqualTo(correct);
+    for (var cell : confusion.entrySet()) {
+      String[] parts = cell.getKey().split("->");
+      assertThat(
+              registry
+                  .get(AccuracyMetrics.CONFUSION)
+                  .tag("actual", parts[0])
+                  .tag("predicted", parts[1])
+                  .counter()
+                  .count())
+          .isEqualTo(cell.getValue().doubleValue());
+    }
+    assertThat(registry.get(AccuracyMetrics.CONFIDENCE).summary().count()).isEqualTo(9);
+    // the rolling window (3) holds the last three labelled outcomes
+    int lastThree = 0;
+    for (int i = 5; i < 8; i++) {
+      lastThree += PredictionCodec.decode(out.get(i).value()).label() == images.label(i) ? 1 : 0;
+    }
+    assertThat(registry.get(AccuracyMetrics.ROLLING_ACCURACY).gauge().value())
+        .isCloseTo(lastThree / 3.0, within(1e-9));
+  }
+
+  @Test
+  void shouldMeasureEndToEndLatencyFromTheInputTimestamp() {
+    start(Map.of());
+
+    input.pipeInput(new TestRecord<>(key(1), images.image(1), new RecordHeaders(), Instant.EPOCH));
+    driver.advanceWallClockTime(Duration.ofMillis(2 * MAX_DELAY_MS));
+
+    var latency = registry.get(FlowMetrics.END_TO_END_LATENCY).timer();
+    assertThat(latency.count()).isEqualTo(1);
+    assertThat(latency.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isGreaterThanOrEqualTo(MAX_DELAY_MS);
+  }
+
+  private static String header(TestRecord<byte[], byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+}

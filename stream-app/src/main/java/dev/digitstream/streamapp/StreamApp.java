@@ -7,6 +7,7 @@ import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.streamapp.http.MetricsServer;
+import dev.digitstream.streamapp.metrics.BatchMetrics;
 import dev.digitstream.streamapp.metrics.PipelineMetrics;
 import dev.digitstream.streamapp.topology.TopologyFactory;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -103,6 +104,8 @@ public final class StreamApp implements AutoCloseable {
             () -> warmedUp(model, config.batchMaxSize()),
             config.batchMaxDelayMs(),
             metrics.batches());
+
+    BatchMetrics.bindPending(registry, batchers::pending);
 
     KafkaStreams streams =
         new KafkaStreams(

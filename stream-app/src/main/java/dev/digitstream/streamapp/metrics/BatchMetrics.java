@@ -20,6 +20,7 @@ public final class BatchMetrics implements MeterBinder {
   public static final String BATCH_SIZE = "digitstream.batch.size";
   public static final String BATCH_DURATION = "digitstream.batch.duration";
   public static final String INFERENCE_IMAGE_DURATION = "digitstream.inference.image.duration";
+  public static final String PENDING = "digitstream.batch.pending";
 
   private final int maxBatch;
   private final Map<FlushReason, DistributionSummary> sizes = new EnumMap<>(FlushReason.class);
@@ -63,6 +64,13 @@ public final class BatchMetrics implements MeterBinder {
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofNanos(10_000))
         .maximumExpectedValue(Duration.ofSeconds(5))
+        .register(registry);
+  }
+
+  /** A gauge of the images waiting for inference on all stream threads. */
+  public static void bindPending(MeterRegistry registry, java.util.function.IntSupplier pending) {
+    io.micrometer.core.instrument.Gauge.builder(PENDING, pending::getAsInt)
+        .description("Images waiting in micro-batches for inference")
         .register(registry);
   }
 

@@ -1,0 +1,499 @@
+package dev.digitstream.streamapp.bench;
+
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.digitstream.contract.ImageRecord;
+import dev.digitstream.contract.TestData;
+import dev.digitstream.contract.idx.LabelledImages;
+import dev.digitstream.kafka.embedded.EmbeddedKafka;
+import dev.digitstream.model.BatchClassifier;
+import dev.digitstream.model.LoadedModel;
+import dev.digitstream.model.ModelFiles;
+import dev.digitstream.model.Nd4jRuntime;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stream-app benchmark (not a test: it asserts nothing and runs only with {@code
+ * -Dbenchmark=true}). In one run, on one machine: the in-process inference ceiling; end-to-end
+ * throughput draining a backlog through a real broker (stream-app as its own JVM, exactly-once);
+ * batch sizes at a moderate rate with 1 and 12 partitions; end-to-end latency at half the maximum
+ * rate; the stream-app's peak RSS. Results go to stdout and target/benchmark-results.txt.
+ *
+ * <p>{@code MODEL_PATH} names the model (default: the newest under ../models).
+ */
+class PipelineBenchmarkIT {
+
+  private static final int BATCH = Integer.getInteger("benchmark.batch", 128);
+  private static final int THREADS = 2;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<String> report = new ArrayList<>();
+
+  @Test
+  void benchmark() throws Exception {
+    assumeThat(Boolean.getBoolean("benchmark")).as("run with -Dbenchmark=true").isTrue();
+    Path model =
+        ModelFiles.resolve(
+            Path.of(
+                System.getenv()
+                    .getOrDefault(
+                        "MODEL_PATH", TestData.projectRoot().resolve("models").toString())));
+    LabelledImages train = TestData.mnist().train();
+    LabelledImages test = TestData.mnist().test();
+    print(
+        "machine: %d cores, %s, Java %s",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.arch"),
+        System.getProperty("java.version"));
+    print("model: %s", model);
+
+    double ceiling = inferenceCeiling(ModelFiles.load(model), test);
+    print(
+        "in-process inference ceiling, %d threads x batch %d: %,.0f images/s",
+        THREADS, BATCH, ceiling);
+
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      for (int partitions : partitionCounts()) {
+        double max = drainBacklog(kafka, model, partitions, train);
+        print(
+            "end to end, %d partition(s), exactly-once, draining 60,000 images: %,.0f images/s = %.0f %% of the ceiling",
+            partitions, max, 100 * max / ceiling);
+        if (Boolean.getBoolean("benchmark.backlogOnly")) {
+          continue;
+        }
+        if (partitions == 1) {
+          latencyAt(kafka, model, partitions, test, (int) (max / 2), "half the maximum rate");
+        }
+        batchSizesAt(kafka, model, partitions, test, 2_000);
+      }
+    }
+    Files.write(Path.of("target", "benchmark-results.txt"), report);
+  }
+
+  /** The broker alone, same harness and rate: what the pipeline's latency cannot go below. */
+  @Test
+  void brokerRoundTrip() throws Exception {
+    assumeThat(Boolean.getBoolean("benchmark.broker"))
+        .as("run with -Dbenchmark.broker=true")
+        .isTrue();
+    LabelledImages test = TestData.mnist().test();
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Topics topics = Topics.create(kafka, 1);
+      try (var consumer = consumer(kafka, topics.input)) {
+        consumer.poll(Duration.ofMillis(500));
+        int count = 16_000;
+        Thread producer = openLoop(kafka, topics.input, test, count, 1_600);
+        Histogram latencies = new Histogram(60_000, 3);
+        int seen = 0;
+        while (seen < count) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+            if (seen++ >= count / 5) {
+              latencies.recordValue(Math.max(0, System.currentTimeMillis() - r.timestamp()));
+            }
+          }
+        }
+        producer.join();
+        print(
+            "broker only, 1,600 images/s: p50 %d ms, p99 %d ms",
+            latencies.getValueAtPercentile(50), latencies.getValueAtPercentile(99));
+      }
+    }
+  }
+
+  /** {@code -Dbenchmark.partitions=1,12} (the default). */
+  private static int[] partitionCounts() {
+    return java.util.Arrays.stream(System.getProperty("benchmark.partitions", "1,12").split(","))
+        .mapToInt(Integer::parseInt)
+        .toArray();
+  }
+
+  private double inferenceCeiling(LoadedModel model, LabelledImages images) throws Exception {
+    Nd4jRuntime.configure(1);
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    try {
+      CyclicBarrier barrier = new CyclicBarrier(THREADS);
+      List<Future<Long>> counts = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        counts.add(
+            pool.submit(
+                () -> {
+                  BatchClassifier classifier = new BatchClassifier(model, BATCH);
+                  List<byte[]> batch = new ArrayList<>();
+                  for (int i = 0; i < BATCH; i++) {
+                    batch.add(images.image(i));
+                  }
+                  for (int i = 0; i < 50; i++) {
+                    classifier.classify(batch);
+                  }
+                  barrier.await();
+                  long end = System.nanoTime() + 10_000_000_000L;
+                  long n = 0;
+                  while (System.nanoTime() < end) {
+                    classifier.classify(batch);
+                    n += BATCH;
+                  }
+                  return n;
+                }));
+      }
+      long total = 0;
+      for (Future<Long> c : counts) {
+        total += c.get();
+      }
+      return total / 10.0;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Preloads 60,000 labelled images, then times the stream-app from start of output to the last
+   * prediction.
+   */
+  private double drainBacklog(
+      EmbeddedKafka kafka, Path model, int partitions, LabelledImages images) throws Exception {
+    Topics topics = Topics.create(kafka, partitions);
+    try (var producer = producer(kafka)) {
+      for (int i = 0; i < images.count(); i++) {
+        producer.send(record(topics.input, images, i, System.currentTimeMillis()));
+      }
+      producer.flush();
+    }
+    AppProcess app = AppProcess.start(kafka, model, topics, "backlog-" + partitions);
+    try (var consumer = consumer(kafka, topics.output)) {
+      int seen = 0;
+      long first = 0;
+      long last = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+      while (seen < images.count() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          if (seen++ == 0) {
+            first = System.nanoTime();
+          }
+          last = System.nanoTime();
+        }
+      }
+      print("  backlog %d partition(s): %s", partitions, app.batchSizes());
+      print("  backlog %d partition(s): %s", partitions, app.stepTimes());
+      print("  stream-app peak RSS: %,d MB", app.peakRssKb() / 1024);
+      return (seen - 1) / ((last - first) / 1e9);
+    } finally {
+      app.stop();
+    }
+  }
+
+  private void latencyAt(
+      EmbeddedKafka kafka,
+      Path model,
+      int partitions,
+      LabelledImages images,
+      int rate,
+      String label)
+      throws Exception {
+    Topics topics = Topics.create(kafka, partitions);
+    AppProcess app = AppProcess.start(kafka, model, topics, "latency-" + partitions);
+    try (var consumer = consumer(kafka, topics.output)) {
+      consumer.poll(Duration.ofMillis(500));
+      int count = Math.min(images.count(), rate * 15);
+      Thread producer = openLoop(kafka, topics.input, images, count, rate);
+      Histogram latencies = new Histogram(60_000, 3);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      int seen = 0;
+      while (seen < count && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+          long now = System.currentTimeMillis();
+          if (seen++ >= count / 5) { // skip the first fifth: warm-up
+            latencies.recordValue(Math.max(0, now - r.timestamp()));
+          }
+        }
+      }
+      producer.join();
+      String metrics = app.get("/metrics").body();
+      print(
+          "  inside the stream-app (input timestamp to emission, before the transaction commits): mean %.1f ms",
+          1000
+              * AppProcess.value(metrics, "digitstream_end_to_end_latency_seconds_sum")
+              / AppProcess.value(metrics, "digitstream_end_to_end_latency_seconds_count"));
+      print(
+          "end-to-end latency at %,d images/s (%s), %d partition(s), exactly-once: p50 %d ms, p90 %d ms, p99 %d ms, p99.9 %d ms, max %d ms (%d samples)",
+          rate,
+          label,
+          partitions,
+          latencies.getValueAtPercentile(50),
+          latencies.getValueAtPercentile(90),
+          latencies.getValueAtPercentile(99),
+          latencies.getValueAtPercentile(99.9),
+          latencies.getMaxValue(),
+          latencies.getTotalCount());
+    } finally {
+      app.stop();
+    }
+  }
+
+  private void batchSizesAt(
+      EmbeddedKafka kafka, Path model, int partitions, LabelledImages images, int rate)
+      throws Exception {
+    Topics topics = Topics.create(kafka, partitions);
+    AppProcess app = AppProcess.start(kafka, model, topics, "batches-" + partitions);
+    try (var consumer = consumer(kafka, topics.output)) {
+      int count = rate * 10;
+      Thread producer = openLoop(kafka, topics.input, images, count, rate);
+      producer.join();
+      int seen = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (seen < count && System.nanoTime() < deadline) {
+        seen += consumer.poll(Duration.ofMillis(100)).count();
+      }
+      print("batch sizes at %,d images/s, %d partition(s): %s", rate, partitions, app.batchSizes());
+    } finally {
+      app.stop();
+    }
+  }
+
+  private static Thread openLoop(
+      EmbeddedKafka kafka, String topic, LabelledImages images, int count, int rate) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (var producer = producer(kafka)) {
+                long start = System.nanoTime();
+                long interval = 1_000_000_000L / rate;
+                for (int i = 0; i < count; i++) {
+                  long due = start + i * interval;
+                  long wait = due - System.nanoTime();
+                  if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                  }
+                  // timestamped with the intended send time, so queueing in the producer is not
+                  // hidden
+                  producer.send(
+                      record(
+                          topic,
+                          images,
+                          i % images.count(),
+                          System.currentTimeMillis() - Math.max(0, -wait) / 1_000_000));
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "open-loop-producer");
+    t.start();
+    return t;
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(
+      String topic, LabelledImages images, int i, long timestamp) {
+    var r =
+        new ProducerRecord<>(
+            topic, null, timestamp, ("img-" + i).getBytes(StandardCharsets.UTF_8), images.image(i));
+    r.headers().add("label", ImageRecord.labelHeader(images.label(i)));
+    return r;
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.LINGER_MS_CONFIG,
+            1,
+            ProducerConfig.ACKS_CONFIG,
+            "all"),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(EmbeddedKafka kafka, String topic) {
+    var consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "bench-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                5),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    consumer.subscribe(List.of(topic));
+    return consumer;
+  }
+
+  private void print(String format, Object... args) {
+    String line = String.format(format, args);
+    System.out.println(line);
+    report.add(line);
+  }
+
+  private record Topics(String input, String output, String dlq) {
+    static Topics create(EmbeddedKafka kafka, int partitions) {
+      String base = "bench-" + UUID.randomUUID().toString().substring(0, 6);
+      kafka.createTopic(base + "-in", partitions);
+      kafka.createTopic(base + "-out", partitions);
+      kafka.createTopic(base + "-dlq", 1);
+      return new Topics(base + "-in", base + "-out", base + "-dlq");
+    }
+  }
+
+  /** The stream-app as its own JVM, as deployed. */
+  private record AppProcess(Process process, int port, HttpClient http) {
+    static AppProcess start(EmbeddedKafka kafka, Path model, Topics topics, String name)
+        throws Exception {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      Path logs = Files.createDirectories(Path.of("target", "benchmark-logs"));
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      ProcessBuilder builder =
+          new ProcessBuilder(java, "-jar", Path.of("target", "stream-app.jar").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(logs.resolve(name + ".log").toFile());
+      Map<String, String> env = builder.environment();
+      env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+      env.put(
+          "APPLICATION_ID", "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 6));
+      env.put("INPUT_TOPIC", topics.input);
+      env.put("OUTPUT_TOPIC", topics.output);
+      env.put("DLQ_TOPIC", topics.dlq);
+      env.put("MODEL_PATH", model.toString());
+      env.put("METRICS_PORT", Integer.toString(port));
+      env.put("METRICS_BIND_ADDRESS", "127.0.0.1");
+      env.put("BATCH_MAX_SIZE", Integer.toString(BATCH));
+      env.put("STATE_DIR", Path.of("target", "benchmark-state").toAbsolutePath().toString());
+      env.putAll(passThrough());
+      AppProcess app = new AppProcess(builder.start(), port, HttpClient.newHttpClient());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (System.nanoTime() < deadline) {
+        try {
+          if (app.get("/health/ready").statusCode() == 200) {
+            return app;
+          }
+        } catch (IOException notYet) {
+          // not listening yet
+        }
+        Thread.sleep(100);
+      }
+      app.stop();
+      throw new IllegalStateException(
+          "stream-app did not become ready; see " + logs.resolve(name + ".log"));
+    }
+
+    /** BATCH_MAX_DELAY_MS, PROCESSING_GUARANTEE etc. from -Dbenchmark.env.NAME=value. */
+    private static Map<String, String> passThrough() {
+      Map<String, String> env = new java.util.HashMap<>();
+      System.getProperties()
+          .forEach(
+              (k, v) -> {
+                if (k.toString().startsWith("benchmark.env.")) {
+                  env.put(k.toString().substring("benchmark.env.".length()), v.toString());
+                }
+              });
+      return env;
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Batch count and mean size by flush reason, from the app's own histogram. */
+    String batchSizes() throws Exception {
+      String metrics = get("/metrics").body();
+      StringBuilder out = new StringBuilder();
+      for (String reason : List.of("size", "delay", "shutdown")) {
+        double count = value(metrics, "digitstream_batch_size_count{reason=\"" + reason + "\"}");
+        double sum = value(metrics, "digitstream_batch_size_sum{reason=\"" + reason + "\"}");
+        if (count > 0) {
+          out.append(String.format("%s: %.0f batches, mean %.1f; ", reason, count, sum / count));
+        }
+      }
+      Matcher buckets =
+          Pattern.compile(
+                  "(?m)^digitstream_batch_size_bucket\\{le=\"([^\"]+)\",reason=\"(size|delay)\"\\} ([0-9.E]+)$")
+              .matcher(metrics);
+      StringBuilder hist = new StringBuilder("cumulative le:");
+      while (buckets.find()) {
+        hist.append(' ')
+            .append(buckets.group(2))
+            .append('/')
+            .append(buckets.group(1))
+            .append('=')
+            .append((long) Double.parseDouble(buckets.group(3)));
+      }
+      return out + hist.toString();
+    }
+
+    /** Seconds spent in each batch step, from the app's own timers. */
+    String stepTimes() throws Exception {
+      String metrics = get("/metrics").body();
+      StringBuilder out = new StringBuilder("seconds in");
+      for (String step : List.of("preprocess", "inference", "postprocess")) {
+        out.append(
+            String.format(
+                " %s %.2f",
+                step,
+                value(metrics, "digitstream_batch_duration_seconds_sum{step=\"" + step + "\"}")));
+      }
+      return out.toString();
+    }
+
+    long peakRssKb() throws IOException {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("\\D", ""));
+        }
+      }
+      return -1;
+    }
+
+    void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+
+    private static double value(String scrape, String series) {
+      Matcher m =
+          Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(scrape);
+      return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+  }
+}

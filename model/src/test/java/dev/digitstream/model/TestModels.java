@@ -22,6 +22,12 @@ public final class TestModels {
   }
 
   public static ModelMetadata metadataFor(MultiLayerNetwork network, long seed) {
+    return metadataFor(network, seed, 0.1);
+  }
+
+  /** Metadata for a network whose test accuracy is known. */
+  public static ModelMetadata metadataFor(
+      MultiLayerNetwork network, long seed, double testAccuracy) {
     return new ModelMetadata(
         ModelFiles.versionId(network, "test", HYPERPARAMETERS, seed, DATASETS),
         LeNet.describe(network.getLayerWiseConfigurations()),
@@ -32,7 +38,7 @@ public final class TestModels {
         HYPERPARAMETERS,
         seed,
         DATASETS,
-        0.1,
+        testAccuracy,
         ModelFiles.libraryVersions(),
         Instant.parse("2026-01-01T00:00:00Z"));
   }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 class CrashRecoveryIT {
 
   private static final int RECORDS = 8_000;
-  private static final int RATE = 200;
+  private static final int RATE = 120;
   private static final int KILLS = 4;
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -60,6 +61,8 @@ class CrashRecoveryIT {
       // committed long before their predictions are made, the trap this design must survive
       env.put("BATCH_MAX_SIZE", "64");
       env.put("BATCH_MAX_DELAY_MS", "400");
+      // a killed member leaves the group after 6 s instead of 45 s, so restarts resume quickly
+      env.put("KAFKA_CFG_SESSION_TIMEOUT_MS", "6000");
 
       AtomicInteger sent = new AtomicInteger();
       Thread producerThread =
@@ -86,18 +89,21 @@ class CrashRecoveryIT {
       Map<String, List<Prediction>> predictions = new HashMap<>();
       try (var consumer = Fixtures.readCommittedConsumer(kafka.bootstrapServers())) {
         consumer.subscribe(List.of(output));
-        await()
-            .atMost(Duration.ofSeconds(180))
-            .pollInterval(Duration.ZERO)
-            .until(
-                () ->
-                    Fixtures.readPredictions(consumer, predictions, Duration.ofMillis(200)).size()
-                        >= RECORDS);
+        try {
+          await()
+              .atMost(Duration.ofSeconds(120))
+              .pollInterval(Duration.ZERO)
+              .until(
+                  () ->
+                      Fixtures.readPredictions(consumer, predictions, Duration.ofMillis(200)).size()
+                          >= RECORDS);
+        } catch (ConditionTimeoutException e) {
+          // fall through: the assertions below say how many are missing
+        }
         Fixtures.readPredictions(consumer, predictions, Duration.ofSeconds(2));
       }
       last.destroy(); // SIGTERM: drains and exits 0
-      assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(last.exitValue()).as("exit code after SIGTERM").isZero();
+      boolean exited = last.waitFor(60, TimeUnit.SECONDS);
 
       List<String> duplicated = new ArrayList<>();
       for (var entry : predictions.entrySet()) {
@@ -105,9 +111,11 @@ class CrashRecoveryIT {
           duplicated.add(entry.getKey());
         }
       }
-      assertThat(predictions).as("one prediction per input").hasSize(RECORDS);
+      assertThat(predictions.size()).as("inputs with a committed prediction").isEqualTo(RECORDS);
       assertThat(duplicated).as("duplicated predictions").isEmpty();
       assertThat(killsWithPending).as("kills that hit a partially filled batch").isPositive();
+      assertThat(exited).as("stopped within 60 s of SIGTERM").isTrue();
+      assertThat(last.exitValue()).as("exit code after SIGTERM").isZero();
     }
   }
 

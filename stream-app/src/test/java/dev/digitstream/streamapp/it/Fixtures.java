@@ -6,10 +6,12 @@ import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.PredictionCodec;
 import dev.digitstream.contract.TestData;
 import dev.digitstream.contract.idx.LabelledImages;
+import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.model.TestModels;
+import dev.digitstream.trainer.evaluation.Evaluator;
 import dev.digitstream.trainer.training.Recipe;
 import dev.digitstream.trainer.training.Trainer;
 import java.io.IOException;
@@ -53,7 +55,10 @@ final class Fixtures {
                 .network();
         Path dir = Files.createDirectories(Path.of("target", "it-model"));
         model = dir.resolve("model.zip");
-        ModelFiles.save(network, TestModels.metadataFor(network, 1), model);
+        double accuracy =
+            Evaluator.evaluate(new BatchClassifier(network, "fixture", 500), testImages(10_000))
+                .accuracy();
+        ModelFiles.save(network, TestModels.metadataFor(network, 1, accuracy), model);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -23,7 +23,7 @@ import org.testcontainers.kafka.KafkaContainer;
  */
 @Testcontainers(disabledWithoutDocker = true)
 @Timeout(300)
-class TestcontainersKafkaIT {
+class KafkaContainerIT {
 
   @Container static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.1");
 

@@ -55,6 +55,8 @@ class PipelineBenchmarkIT {
 
   private static final int BATCH = Integer.getInteger("benchmark.batch", 128);
   private static final int THREADS = 2;
+  private static final String GUARANTEE =
+      System.getProperty("benchmark.env.PROCESSING_GUARANTEE", "exactly_once_v2");
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> report = new ArrayList<>();
@@ -83,11 +85,19 @@ class PipelineBenchmarkIT {
         THREADS, BATCH, ceiling);
 
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String latencyRates = System.getProperty("benchmark.latencyRates", "");
+      if (!latencyRates.isEmpty()) { // latency at fixed rates only, 1 partition
+        for (String rate : latencyRates.split(",")) {
+          latencyAt(kafka, model, 1, test, Integer.parseInt(rate), "fixed rate");
+        }
+        Files.write(Path.of("target", "benchmark-results.txt"), report);
+        return;
+      }
       for (int partitions : partitionCounts()) {
         double max = drainBacklog(kafka, model, partitions, train);
         print(
-            "end to end, %d partition(s), exactly-once, draining 60,000 images: %,.0f images/s = %.0f %% of the ceiling",
-            partitions, max, 100 * max / ceiling);
+            "end to end, %d partition(s), %s, draining 60,000 images: %,.0f images/s = %.0f %% of the ceiling",
+            partitions, GUARANTEE, max, 100 * max / ceiling);
         if (Boolean.getBoolean("benchmark.backlogOnly")) {
           continue;
         }
@@ -244,10 +254,11 @@ class PipelineBenchmarkIT {
               * AppProcess.value(metrics, "digitstream_end_to_end_latency_seconds_sum")
               / AppProcess.value(metrics, "digitstream_end_to_end_latency_seconds_count"));
       print(
-          "end-to-end latency at %,d images/s (%s), %d partition(s), exactly-once: p50 %d ms, p90 %d ms, p99 %d ms, p99.9 %d ms, max %d ms (%d samples)",
+          "end-to-end latency at %,d images/s (%s), %d partition(s), %s: p50 %d ms, p90 %d ms, p99 %d ms, p99.9 %d ms, max %d ms (%d samples)",
           rate,
           label,
           partitions,
+          GUARANTEE,
           latencies.getValueAtPercentile(50),
           latencies.getValueAtPercentile(90),
           latencies.getValueAtPercentile(99),

@@ -67,7 +67,12 @@ class StreamAppConfigTest {
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("ssl.truststore.password", "changeit")
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once")
-        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 250L);
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 250L)
+        .containsEntry("producer.linger.ms", 5);
+    assertThat(
+            StreamAppConfig.fromEnv(Map.of("KAFKA_CFG_PRODUCER_LINGER_MS", "20"))
+                .streamsProperties())
+        .containsEntry("producer.linger.ms", "20");
     assertThat(props.getProperty("sasl.jaas.config")).contains("hunter2");
     assertThat(config.toString())
         .contains("security.protocol=SASL_SSL")

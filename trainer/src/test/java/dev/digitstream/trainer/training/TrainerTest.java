@@ -39,7 +39,7 @@ class TrainerTest {
     assertThat(result.history()).hasSize(2);
     assertThat(result.history().get(1).trainLoss()).isLessThan(result.history().get(0).trainLoss());
     assertThat(result.history().get(1).learningRate())
-        .isEqualTo(0.0008, org.assertj.core.data.Offset.offset(1e-12));
+        .isEqualTo(0.00085, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(result.history().get(0).validationAccuracy()).isBetween(0.0, 1.0);
   }
 

@@ -16,13 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -86,22 +84,9 @@ class CrashRecoveryIT {
       Process last = launch(env, KILLS);
       producerThread.join();
 
-      Map<String, List<Prediction>> predictions = new HashMap<>();
-      try (var consumer = Fixtures.readCommittedConsumer(kafka.bootstrapServers())) {
-        consumer.subscribe(List.of(output));
-        try {
-          await()
-              .atMost(Duration.ofSeconds(120))
-              .pollInterval(Duration.ZERO)
-              .until(
-                  () ->
-                      Fixtures.readPredictions(consumer, predictions, Duration.ofMillis(200)).size()
-                          >= RECORDS);
-        } catch (ConditionTimeoutException e) {
-          // fall through: the assertions below say how many are missing
-        }
-        Fixtures.readPredictions(consumer, predictions, Duration.ofSeconds(2));
-      }
+      Map<String, List<Prediction>> predictions =
+          Fixtures.collectPredictions(
+              kafka.bootstrapServers(), output, RECORDS, Duration.ofSeconds(120));
       last.destroy(); // SIGTERM: drains and exits 0
       boolean exited = last.waitFor(60, TimeUnit.SECONDS);
 

@@ -145,6 +145,32 @@ final class Fixtures {
     return into;
   }
 
+  /**
+   * Reads committed predictions from {@code topic} until {@code expected} keys have one or {@code
+   * timeout} passes, then drains for 2 s more so duplicates show. Never throws on timeout: the
+   * caller's assertions say what is missing.
+   */
+  static Map<String, List<Prediction>> collectPredictions(
+      String bootstrap, String topic, int expected, Duration timeout) {
+    Map<String, List<Prediction>> predictions = new HashMap<>();
+    try (var consumer = readCommittedConsumer(bootstrap)) {
+      consumer.subscribe(List.of(topic));
+      try {
+        org.awaitility.Awaitility.await()
+            .atMost(timeout)
+            .pollInterval(Duration.ZERO)
+            .until(
+                () ->
+                    readPredictions(consumer, predictions, Duration.ofMillis(200)).size()
+                        >= expected);
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        // fall through
+      }
+      readPredictions(consumer, predictions, Duration.ofSeconds(2));
+    }
+    return predictions;
+  }
+
   /** The environment for a stream-app against {@code bootstrap} on the given topics. */
   static Map<String, String> appEnv(
       String bootstrap, String app, String input, String output, String dlq) {

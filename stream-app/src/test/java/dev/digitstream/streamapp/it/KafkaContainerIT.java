@@ -1,14 +1,12 @@
 package dev.digitstream.streamapp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.streamapp.StreamApp;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,16 +44,9 @@ class KafkaContainerIT {
         producer.send(Fixtures.imageRecord("images", images, i));
       }
       producer.flush();
-      Map<String, List<Prediction>> predictions = new HashMap<>();
-      try (var consumer = Fixtures.readCommittedConsumer(KAFKA.getBootstrapServers())) {
-        consumer.subscribe(List.of("predictions"));
-        await()
-            .atMost(Duration.ofSeconds(120))
-            .until(
-                () ->
-                    Fixtures.readPredictions(consumer, predictions, Duration.ofMillis(200)).size()
-                        >= images.count());
-      }
+      Map<String, List<Prediction>> predictions =
+          Fixtures.collectPredictions(
+              KAFKA.getBootstrapServers(), "predictions", images.count(), Duration.ofSeconds(120));
       assertThat(predictions)
           .hasSize(images.count())
           .allSatisfy((key, list) -> assertThat(list).hasSize(1));

@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -75,18 +74,9 @@ class PipelineIT {
       producer.send(badLabel);
       producer.flush();
 
-      Map<String, List<Prediction>> predictions = new HashMap<>();
-      try (var consumer = Fixtures.readCommittedConsumer(kafka.bootstrapServers())) {
-        consumer.subscribe(List.of(output));
-        await()
-            .atMost(Duration.ofSeconds(120))
-            .pollInterval(Duration.ZERO)
-            .until(
-                () ->
-                    Fixtures.readPredictions(consumer, predictions, Duration.ofMillis(200)).size()
-                        >= images.count());
-        Fixtures.readPredictions(consumer, predictions, Duration.ofSeconds(1));
-      }
+      Map<String, List<Prediction>> predictions =
+          Fixtures.collectPredictions(
+              kafka.bootstrapServers(), output, images.count(), Duration.ofSeconds(120));
 
       assertThat(predictions).hasSize(images.count());
       int correct = 0;

@@ -6,9 +6,6 @@ public final class HeaderNames {
   /** Ground truth: one ASCII digit. */
   public static final String LABEL = "label";
 
-  /** Intended send time of the producer, epoch milliseconds as ASCII decimal. */
-  public static final String SENT_AT = "sent.at";
-
   /** Dead-letter records: the {@link InvalidReason#code()} of the failure. */
   public static final String DLQ_REASON = "dlq.reason";
 

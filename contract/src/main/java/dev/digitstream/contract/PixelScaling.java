@@ -10,11 +10,6 @@ public final class PixelScaling {
 
   private PixelScaling() {}
 
-  /** Scales one pixel. */
-  public static float scale(byte pixel) {
-    return (pixel & 0xFF) * SCALE;
-  }
-
   /**
    * Scales {@code count} pixels of {@code src} from {@code srcOffset} into {@code dst} from {@code
    * dstOffset}.

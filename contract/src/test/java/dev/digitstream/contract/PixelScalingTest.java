@@ -9,9 +9,11 @@ class PixelScalingTest {
 
   @Test
   void shouldMapBackgroundToZeroAndFullInkToOne() {
-    assertThat(PixelScaling.scale((byte) 0)).isEqualTo(0f);
-    assertThat(PixelScaling.scale((byte) 255)).isEqualTo(1f);
-    assertThat(PixelScaling.scale((byte) 128)).isEqualTo(128f / 255f);
+    float[] out = new float[3];
+
+    PixelScaling.scale(new byte[] {0, (byte) 255, (byte) 128}, 0, out, 0, 3);
+
+    assertThat(out).containsExactly(0f, 1f, 128f / 255f);
   }
 
   @Test

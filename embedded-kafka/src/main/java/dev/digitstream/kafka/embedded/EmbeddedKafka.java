@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -130,12 +129,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
   }
 
-  /** Creates topics with replication factor 1 and waits until they exist. */
+  /** Creates a topic with replication factor 1 and waits until it exists. */
   public void createTopic(String name, int partitions) {
-    createTopics(List.of(new NewTopic(name, partitions, (short) 1)));
-  }
-
-  public void createTopics(Collection<NewTopic> topics) {
+    List<NewTopic> topics = List.of(new NewTopic(name, partitions, (short) 1));
     try (Admin admin = Admin.create(clientProperties())) {
       admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -6,10 +6,11 @@ import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.contract.TestData;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
-import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.Nd4jRuntime;
+import dev.digitstream.model.Throughput;
+import dev.digitstream.streamapp.PrometheusText;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -24,10 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -147,42 +144,15 @@ class PipelineBenchmarkIT {
         .toArray();
   }
 
-  private double inferenceCeiling(LoadedModel model, LabelledImages images) throws Exception {
+  private static double inferenceCeiling(LoadedModel model, LabelledImages images)
+      throws Exception {
     Nd4jRuntime.configure(1);
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-    try {
-      CyclicBarrier barrier = new CyclicBarrier(THREADS);
-      List<Future<Long>> counts = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
-        counts.add(
-            pool.submit(
-                () -> {
-                  BatchClassifier classifier = new BatchClassifier(model, BATCH);
-                  List<byte[]> batch = new ArrayList<>();
-                  for (int i = 0; i < BATCH; i++) {
-                    batch.add(images.image(i));
-                  }
-                  for (int i = 0; i < 50; i++) {
-                    classifier.classify(batch);
-                  }
-                  barrier.await();
-                  long end = System.nanoTime() + 10_000_000_000L;
-                  long n = 0;
-                  while (System.nanoTime() < end) {
-                    classifier.classify(batch);
-                    n += BATCH;
-                  }
-                  return n;
-                }));
-      }
-      long total = 0;
-      for (Future<Long> c : counts) {
-        total += c.get();
-      }
-      return total / 10.0;
-    } finally {
-      pool.shutdownNow();
+    List<byte[]> batch = new ArrayList<>();
+    for (int i = 0; i < BATCH; i++) {
+      batch.add(images.image(i));
     }
+    return Throughput.imagesPerSecond(
+        model, batch, THREADS, BATCH, Duration.ofSeconds(2), Duration.ofSeconds(10));
   }
 
   /**
@@ -251,8 +221,8 @@ class PipelineBenchmarkIT {
       print(
           "  inside the stream-app (input timestamp to emission, before the transaction commits): mean %.1f ms",
           1000
-              * AppProcess.value(metrics, "digitstream_end_to_end_latency_seconds_sum")
-              / AppProcess.value(metrics, "digitstream_end_to_end_latency_seconds_count"));
+              * PrometheusText.value(metrics, "digitstream_end_to_end_latency_seconds_sum")
+              / PrometheusText.value(metrics, "digitstream_end_to_end_latency_seconds_count"));
       print(
           "end-to-end latency at %,d images/s (%s), %d partition(s), %s: p50 %d ms, p90 %d ms, p99 %d ms, p99.9 %d ms, max %d ms (%d samples)",
           rate,
@@ -448,8 +418,11 @@ class PipelineBenchmarkIT {
       String metrics = get("/metrics").body();
       StringBuilder out = new StringBuilder();
       for (String reason : List.of("size", "delay", "shutdown")) {
-        double count = value(metrics, "digitstream_batch_size_count{reason=\"" + reason + "\"}");
-        double sum = value(metrics, "digitstream_batch_size_sum{reason=\"" + reason + "\"}");
+        double count =
+            PrometheusText.value(
+                metrics, "digitstream_batch_size_count{reason=\"" + reason + "\"}");
+        double sum =
+            PrometheusText.value(metrics, "digitstream_batch_size_sum{reason=\"" + reason + "\"}");
         if (count > 0) {
           out.append(String.format("%s: %.0f batches, mean %.1f; ", reason, count, sum / count));
         }
@@ -479,7 +452,8 @@ class PipelineBenchmarkIT {
             String.format(
                 " %s %.2f",
                 step,
-                value(metrics, "digitstream_batch_duration_seconds_sum{step=\"" + step + "\"}")));
+                PrometheusText.value(
+                    metrics, "digitstream_batch_duration_seconds_sum{step=\"" + step + "\"}")));
       }
       return out.toString();
     }
@@ -499,12 +473,6 @@ class PipelineBenchmarkIT {
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
-    }
-
-    private static double value(String scrape, String series) {
-      Matcher m =
-          Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(scrape);
-      return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
   }
 }

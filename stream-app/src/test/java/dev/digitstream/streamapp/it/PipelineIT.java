@@ -8,6 +8,7 @@ import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.model.BatchClassifier;
+import dev.digitstream.streamapp.PrometheusText;
 import dev.digitstream.streamapp.StreamApp;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
@@ -20,8 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -109,12 +108,18 @@ class PipelineIT {
           .atMost(Duration.ofSeconds(10))
           .until(() -> scrape(app).contains("digitstream_labelled_correct_total"));
       String metrics = scrape(app);
-      assertThat(value(metrics, "digitstream_records_in_total")).isEqualTo(images.count() + 3);
-      assertThat(value(metrics, "digitstream_predictions_out_total")).isEqualTo(images.count());
-      assertThat(value(metrics, "digitstream_labelled_correct_total")).isEqualTo(correct);
-      assertThat(value(metrics, "digitstream_dead_letters_total{reason=\"wrong-length\"}"))
+      assertThat(PrometheusText.value(metrics, "digitstream_records_in_total"))
+          .isEqualTo(images.count() + 3);
+      assertThat(PrometheusText.value(metrics, "digitstream_predictions_out_total"))
+          .isEqualTo(images.count());
+      assertThat(PrometheusText.value(metrics, "digitstream_labelled_correct_total"))
+          .isEqualTo(correct);
+      assertThat(
+              PrometheusText.value(
+                  metrics, "digitstream_dead_letters_total{reason=\"wrong-length\"}"))
           .isEqualTo(1);
-      assertThat(value(metrics, "digitstream_batch_size_count{reason=\"size\"}")).isPositive();
+      assertThat(PrometheusText.value(metrics, "digitstream_batch_size_count{reason=\"size\"}"))
+          .isPositive();
       assertThat(metrics)
           .contains("digitstream_model_info{")
           .contains("kafka_stream_")
@@ -159,7 +164,10 @@ class PipelineIT {
       producer.flush();
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> value(scrape(app), "digitstream_predictions_out_total") >= images.count());
+          .until(
+              () ->
+                  PrometheusText.value(scrape(app), "digitstream_predictions_out_total")
+                      >= images.count());
 
       var sizes = app.registry().find(BatchMetrics.BATCH_SIZE).summaries();
       double batches = sizes.stream().mapToDouble(s -> s.count()).sum();
@@ -195,13 +203,5 @@ class PipelineIT {
 
   static String scrape(StreamApp app) throws Exception {
     return http(app, "/metrics").body();
-  }
-
-  /** The value of one sample line of a Prometheus scrape, or -1 when absent. */
-  static double value(String scrape, String series) {
-    Matcher m =
-        Pattern.compile("(?m)^" + Pattern.quote(series) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$")
-            .matcher(scrape);
-    return m.find() ? Double.parseDouble(m.group(1)) : -1;
   }
 }

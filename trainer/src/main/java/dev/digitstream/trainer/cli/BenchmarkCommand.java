@@ -6,15 +6,13 @@ import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.Nd4jRuntime;
+import dev.digitstream.model.Throughput;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -90,61 +88,25 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
     Nd4jRuntime.configure(1);
     LoadedModel loaded = ModelFiles.load(ModelFiles.resolve(model));
-    LabelledImages images = MnistData.fromOptions(dataDir, env).test();
+    LabelledImages test = MnistData.fromOptions(dataDir, env).test();
+    List<byte[]> images = new ArrayList<>(test.count());
+    for (int i = 0; i < test.count(); i++) {
+      images.add(test.image(i));
+    }
     console.printf("%8s %8s %12s %14s%n", "workers", "batch", "images/s", "ms/batch (mean)");
     for (int w : workers) {
       for (int b : batchSizes) {
-        double rate = measure(loaded, images, w, b);
+        double rate =
+            Throughput.imagesPerSecond(
+                loaded,
+                images,
+                w,
+                b,
+                Duration.ofSeconds(1),
+                Duration.ofMillis((long) (seconds * 1000)));
         console.printf("%8d %8d %,12.0f %14.2f%n", w, b, rate, 1000.0 * b * w / rate);
       }
     }
     return 0;
-  }
-
-  /** Images per second of {@code workers} threads classifying batches of {@code batch}. */
-  private double measure(LoadedModel loaded, LabelledImages images, int workers, int batch)
-      throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    try {
-      CyclicBarrier start = new CyclicBarrier(workers);
-      List<Future<Long>> counts = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        int offset = w * 997;
-        counts.add(
-            pool.submit(
-                () -> {
-                  BatchClassifier classifier = new BatchClassifier(loaded, batch);
-                  List<byte[]> inputs = new ArrayList<>(batch);
-                  int next = offset;
-                  long warmUpEnd = System.nanoTime() + 1_000_000_000L;
-                  long end = Long.MAX_VALUE;
-                  long classified = 0;
-                  boolean measuring = false;
-                  while (System.nanoTime() < end) {
-                    inputs.clear();
-                    for (int i = 0; i < batch; i++) {
-                      inputs.add(images.image(next));
-                      next = (next + 1) % images.count();
-                    }
-                    classifier.classify(inputs);
-                    if (measuring) {
-                      classified += batch;
-                    } else if (System.nanoTime() >= warmUpEnd) {
-                      start.await();
-                      measuring = true;
-                      end = System.nanoTime() + (long) (seconds * 1e9);
-                    }
-                  }
-                  return classified;
-                }));
-      }
-      long total = 0;
-      for (Future<Long> count : counts) {
-        total += count.get();
-      }
-      return total / seconds;
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }

@@ -6,6 +6,13 @@ public final class HeaderNames {
   /** Ground truth: one ASCII digit. */
   public static final String LABEL = "label";
 
+  /**
+   * When the record was meant to be sent, in microseconds since the epoch (ASCII decimal). Set by
+   * the load-testing producer and carried to the prediction, so end-to-end latency can be measured
+   * from the intended send time.
+   */
+  public static final String SEND_TIME = "send.time.us";
+
   /** Dead-letter records: the {@link InvalidReason#code()} of the failure. */
   public static final String DLQ_REASON = "dlq.reason";
 

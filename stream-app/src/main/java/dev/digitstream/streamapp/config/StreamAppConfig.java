@@ -1,12 +1,12 @@
 package dev.digitstream.streamapp.config;
 
+import dev.digitstream.contract.KafkaClientEnv;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -67,9 +67,6 @@ public record StreamAppConfig(
     String stateDir,
     Map<String, String> kafkaProperties) {
 
-  /** Prefix of environment variables passed through as Kafka client properties. */
-  public static final String KAFKA_PROPERTY_PREFIX = "KAFKA_CFG_";
-
   public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
   public static final String AT_LEAST_ONCE = "at_least_once";
 
@@ -97,7 +94,7 @@ public record StreamAppConfig(
             r.integer("TOPIC_PARTITIONS", 1, 1, 10_000),
             r.integer("ROLLING_ACCURACY_WINDOW", 1000, 1, 1_000_000),
             r.string("STATE_DIR", ""),
-            kafkaProperties(env));
+            KafkaClientEnv.properties(env));
     if (config.inputTopic().equals(config.outputTopic())
         || config.inputTopic().equals(config.dlqTopic())) {
       r.problems.add("INPUT_TOPIC must differ from OUTPUT_TOPIC and DLQ_TOPIC");
@@ -106,22 +103,6 @@ public record StreamAppConfig(
       throw new ConfigException(r.problems);
     }
     return config;
-  }
-
-  private static Map<String, String> kafkaProperties(Map<String, String> env) {
-    Map<String, String> props = new TreeMap<>();
-    env.forEach(
-        (name, value) -> {
-          if (name.startsWith(KAFKA_PROPERTY_PREFIX)
-              && name.length() > KAFKA_PROPERTY_PREFIX.length()) {
-            props.put(
-                name.substring(KAFKA_PROPERTY_PREFIX.length())
-                    .toLowerCase(Locale.ROOT)
-                    .replace('_', '.'),
-                value);
-          }
-        });
-    return props;
   }
 
   /** The Kafka Streams properties: our defaults, then the pass-through properties, then ours. */
@@ -146,19 +127,9 @@ public record StreamAppConfig(
     return props;
   }
 
-  /** Whether a Kafka property holds a secret that must never be logged. */
-  static boolean isSecret(String property) {
-    String p = property.toLowerCase(Locale.ROOT);
-    return p.contains("password")
-        || p.contains("secret")
-        || p.contains("jaas")
-        || p.endsWith(".key");
-  }
-
   @Override
   public String toString() {
-    Map<String, String> masked = new TreeMap<>();
-    kafkaProperties.forEach((k, v) -> masked.put(k, isSecret(k) ? "****" : v));
+    Map<String, String> masked = KafkaClientEnv.masked(kafkaProperties);
     return ("StreamAppConfig[bootstrapServers=%s, applicationId=%s, inputTopic=%s, outputTopic=%s,"
             + " dlqTopic=%s, modelPath=%s, batchMaxSize=%d, batchMaxDelayMs=%d, streamThreads=%d,"
             + " nd4jThreads=%d, processingGuarantee=%s, commitIntervalMs=%d, metrics=%s:%d,"

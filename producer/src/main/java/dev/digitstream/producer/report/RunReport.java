@@ -1,0 +1,75 @@
+package dev.digitstream.producer.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.digitstream.producer.verify.Verification;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+
+/**
+ * The figures of one producer run, as printed in the summary and written by {@code --report}.
+ *
+ * @param requestedRate records per second asked for; 0 = as fast as possible
+ * @param verification null unless the run was verified
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunReport(
+    String runId,
+    Instant startedAt,
+    String source,
+    String topic,
+    double requestedRate,
+    Sent sent,
+    Verification verification) {
+
+  /**
+   * The publishing side.
+   *
+   * @param seconds from the first send to the last acknowledgement
+   * @param recordsPerSecond records sent over {@code seconds}
+   */
+  public record Sent(
+      long records,
+      long malformed,
+      long acknowledged,
+      long errors,
+      String firstError,
+      long skippedFiles,
+      double seconds,
+      double recordsPerSecond) {}
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .findAndRegisterModules()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public String toJson() throws IOException {
+    return JSON.writeValueAsString(this);
+  }
+
+  public static RunReport fromJson(String json) throws IOException {
+    return JSON.readValue(json, RunReport.class);
+  }
+
+  /** Writes the JSON report to {@code file} atomically: a reader never sees half a report. */
+  public void write(Path file) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Path dir = absolute.getParent();
+    Files.createDirectories(dir);
+    Path partial = Files.createTempFile(dir, absolute.getFileName().toString(), ".part");
+    try {
+      Files.writeString(partial, toJson());
+      Files.move(
+          partial, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(partial);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.digitstream.producer.report;
+
+import dev.digitstream.producer.verify.Latency;
+import dev.digitstream.producer.verify.Verification;
+import java.util.Locale;
+import java.util.StringJoiner;
+
+/** The end-of-run summary a person reads: one labelled row per figure. */
+public final class SummaryTable {
+
+  private SummaryTable() {}
+
+  public static String render(RunReport report) {
+    StringBuilder out = new StringBuilder();
+    RunReport.Sent sent = report.sent();
+    row(out, "run", "%s  source %s  topic %s", report.runId(), report.source(), report.topic());
+    row(
+        out,
+        "sent",
+        "%,d records (%,d malformed) in %.1f s = %,.0f rec/s (requested %s)",
+        sent.records(),
+        sent.malformed(),
+        sent.seconds(),
+        sent.recordsPerSecond(),
+        report.requestedRate() == 0
+            ? "as fast as possible"
+            : String.format(Locale.ROOT, "%,.0f", report.requestedRate()));
+    row(
+        out,
+        "acknowledged",
+        "%,d  errors %,d%s",
+        sent.acknowledged(),
+        sent.errors(),
+        sent.firstError() == null ? "" : "  first: " + sent.firstError());
+    if (sent.skippedFiles() > 0) {
+      row(out, "skipped files", "%,d (unreadable images)", sent.skippedFiles());
+    }
+    Verification v = report.verification();
+    if (v != null) {
+      row(
+          out,
+          "predictions",
+          "%,d at %,.0f /s  missing %,d  duplicated %,d  unexpected %,d",
+          v.predictions(),
+          v.predictionsPerSecond(),
+          v.missing(),
+          v.duplicated(),
+          v.unexpected());
+      StringJoiner reasons = new StringJoiner(", ", " (", ")").setEmptyValue("");
+      v.deadLettersByReason().forEach((reason, count) -> reasons.add(reason + " " + count));
+      row(
+          out,
+          "dead letters",
+          "%,d%s  missing %,d  wrong reason %,d",
+          v.deadLettered(),
+          reasons,
+          v.deadLettersMissing(),
+          v.wrongReason());
+      Latency l = v.latency();
+      row(
+          out,
+          "latency ms",
+          "p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  (from intended send time)",
+          l.p50Ms(),
+          l.p90Ms(),
+          l.p99Ms(),
+          l.p999Ms(),
+          l.maxMs());
+      row(
+          out,
+          "accuracy",
+          v.accuracy() == null ? "- (no labels)" : "%.2f %% (%,d of %,d labelled)",
+          v.accuracy() == null ? 0 : v.accuracy() * 100,
+          v.correct(),
+          v.labelled());
+      row(out, "result", v.complete() ? "complete" : "INCOMPLETE");
+    }
+    return out.toString();
+  }
+
+  private static void row(StringBuilder out, String name, String format, Object... args) {
+    out.append(String.format(Locale.ROOT, "%-14s", name))
+        .append(String.format(Locale.ROOT, format, args))
+        .append(System.lineSeparator());
+  }
+}

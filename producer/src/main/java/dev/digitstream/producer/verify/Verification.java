@@ -1,0 +1,48 @@
+package dev.digitstream.producer.verify;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/**
+ * What came out of the pipeline for one run.
+ *
+ * @param predictions valid records with a prediction (each counted once)
+ * @param missing valid, acknowledged records without a prediction
+ * @param duplicated predictions or dead letters beyond the first for the same record
+ * @param deadLettered malformed records found in the dead-letter topic
+ * @param deadLettersMissing malformed, acknowledged records not found in the dead-letter topic
+ * @param wrongReason dead letters whose reason is not the one the record was built to trigger, or
+ *     valid records that were dead-lettered
+ * @param unexpected predictions that should not exist: for a malformed record, or undecodable
+ * @param predictionsPerSecond the rate predictions arrived at, first to last
+ */
+public record Verification(
+    long predictions,
+    long missing,
+    long duplicated,
+    long deadLettered,
+    long deadLettersMissing,
+    long wrongReason,
+    Map<String, Long> deadLettersByReason,
+    long unexpected,
+    double predictionsPerSecond,
+    Latency latency,
+    long labelled,
+    long correct) {
+
+  /** Correct predictions over labelled ones; null when none was labelled. */
+  @JsonProperty(access = JsonProperty.Access.READ_ONLY)
+  public Double accuracy() {
+    return labelled == 0 ? null : (double) correct / labelled;
+  }
+
+  /** Whether every record is accounted for exactly once, with the right outcome. */
+  @JsonProperty(access = JsonProperty.Access.READ_ONLY)
+  public boolean complete() {
+    return missing == 0
+        && duplicated == 0
+        && deadLettersMissing == 0
+        && wrongReason == 0
+        && unexpected == 0;
+  }
+}

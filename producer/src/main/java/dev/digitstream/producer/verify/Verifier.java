@@ -1,0 +1,261 @@
+package dev.digitstream.producer.verify;
+
+import dev.digitstream.contract.HeaderNames;
+import dev.digitstream.contract.Prediction;
+import dev.digitstream.contract.PredictionCodec;
+import dev.digitstream.producer.send.Clock;
+import dev.digitstream.producer.send.Malformation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongToIntFunction;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Reads a run's predictions and dead letters back (read_committed) on its own thread and accounts
+ * for every record: one prediction per valid record, one dead letter with the right reason per
+ * malformed record, latency from the intended send time, accuracy against the known labels. Records
+ * of other runs are ignored; records of this run that should not exist (a prediction for a
+ * malformed record, an undecodable prediction) are counted as unexpected.
+ */
+public final class Verifier implements AutoCloseable {
+
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private final Consumer<byte[], byte[]> consumer;
+  private final String outputTopic;
+  private final String keyPrefix;
+  private final Malformation.Plan malformed;
+  private final LongToIntFunction labelOf;
+  private final Clock clock;
+  private final Thread thread;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+
+  // Written by the verifier thread only; read by others after close() or as progress estimates.
+  private final BitSet predicted = new BitSet();
+  private final BitSet deadLettered = new BitSet();
+  private final LatencyRecorder latency = new LatencyRecorder();
+  private final Map<String, Long> deadLettersByReason = new TreeMap<>();
+  private volatile long predictions;
+  private volatile long deadLetters;
+  private long duplicated;
+  private long unexpected;
+  private long wrongReason;
+  private long labelled;
+  private long correct;
+  private long firstNanos;
+  private long lastNanos;
+  private volatile long lastActivityNanos;
+  private volatile RuntimeException failure;
+
+  /**
+   * Positions {@code consumer} at the current end of both topics (so only this run's records are
+   * read) and starts reading.
+   *
+   * @param labelOf the true label of record {@code n}, or -1 when unknown
+   */
+  public Verifier(
+      Consumer<byte[], byte[]> consumer,
+      String outputTopic,
+      String deadLetterTopic,
+      String runId,
+      Malformation.Plan malformed,
+      LongToIntFunction labelOf,
+      Clock clock) {
+    this.consumer = consumer;
+    this.outputTopic = outputTopic;
+    this.keyPrefix = runId + "-";
+    this.malformed = malformed;
+    this.labelOf = labelOf;
+    this.clock = clock;
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : List.of(outputTopic, deadLetterTopic)) {
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    }
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position);
+    lastActivityNanos = clock.nanoTime();
+    thread = new Thread(this::loop, "verifier");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Predictions received so far (distinct records). */
+  public long predictions() {
+    return predictions;
+  }
+
+  /** Dead letters of this run received so far. */
+  public long deadLetters() {
+    return deadLetters;
+  }
+
+  /**
+   * Waits until {@code expectedPredictions} predictions and {@code expectedDeadLetters} dead
+   * letters have arrived, nothing has arrived for {@code idle}, or {@code stop} says so; then reads
+   * on for {@code grace} so late duplicates are seen.
+   *
+   * @return whether everything expected arrived
+   */
+  public boolean await(
+      long expectedPredictions,
+      long expectedDeadLetters,
+      Duration idle,
+      Duration grace,
+      BooleanSupplier stop)
+      throws InterruptedException {
+    while ((predictions < expectedPredictions || deadLetters < expectedDeadLetters)
+        && !stop.getAsBoolean()) {
+      if (failure != null) {
+        throw failure;
+      }
+      if (clock.nanoTime() - lastActivityNanos > idle.toNanos()) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    Thread.sleep(grace.toMillis());
+    return predictions >= expectedPredictions && deadLetters >= expectedDeadLetters;
+  }
+
+  /** Stops reading and returns the accounting; call once. */
+  public Verification finish(long expectedPredictions, long expectedDeadLetters) {
+    close();
+    if (failure != null) {
+      throw failure;
+    }
+    double seconds = predictions > 1 ? (lastNanos - firstNanos) / 1e9 : 0;
+    return new Verification(
+        predictions,
+        Math.max(0, expectedPredictions - predictions),
+        duplicated,
+        deadLetters,
+        Math.max(0, expectedDeadLetters - deadLetters),
+        wrongReason,
+        Map.copyOf(deadLettersByReason),
+        unexpected,
+        seconds > 0 ? (predictions - 1) / seconds : 0,
+        latency.summary(),
+        labelled,
+        correct);
+  }
+
+  @Override
+  public void close() {
+    if (running.compareAndSet(true, false)) {
+      consumer.wakeup();
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void loop() {
+    try {
+      while (running.get()) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+          lastActivityNanos = clock.nanoTime();
+          account(record);
+        }
+      }
+    } catch (WakeupException e) {
+      // close() asked us to stop
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+  }
+
+  private void account(ConsumerRecord<byte[], byte[]> record) {
+    long n = recordNumber(record.key());
+    if (n < 0) {
+      return; // another run's record
+    }
+    Malformation malformation = malformed.kindOf(n);
+    if (!record.topic().equals(outputTopic)) {
+      String reason = header(record, HeaderNames.DLQ_REASON);
+      deadLettersByReason.merge(reason == null ? "(none)" : reason, 1L, Long::sum);
+      if (malformation == null || !malformation.expectedReason().code().equals(reason)) {
+        wrongReason++;
+      }
+      if (deadLettered.get((int) n)) {
+        duplicated++;
+      } else {
+        deadLettered.set((int) n);
+        deadLetters++;
+      }
+      return;
+    }
+    if (malformation != null) {
+      unexpected++;
+      return;
+    }
+    if (predicted.get((int) n)) {
+      duplicated++;
+      return;
+    }
+    Prediction prediction;
+    try {
+      prediction = PredictionCodec.decode(record.value());
+    } catch (IOException e) {
+      unexpected++;
+      return;
+    }
+    long now = clock.nanoTime();
+    if (predictions == 0) {
+      firstNanos = now;
+    }
+    lastNanos = now;
+    predicted.set((int) n);
+    predictions++;
+    String sendTime = header(record, HeaderNames.SEND_TIME);
+    if (sendTime != null) {
+      latency.record(clock.epochMicros() - Long.parseLong(sendTime));
+    }
+    int truth = labelOf.applyAsInt(n);
+    if (truth >= 0) {
+      labelled++;
+      if (prediction.label() == truth) {
+        correct++;
+      }
+    }
+  }
+
+  /** The run's record number encoded in {@code key}, or -1 when the key is not this run's. */
+  private long recordNumber(byte[] key) {
+    if (key == null) {
+      return -1;
+    }
+    String text = new String(key, StandardCharsets.UTF_8);
+    if (!text.startsWith(keyPrefix)) {
+      return -1;
+    }
+    try {
+      long n = Long.parseLong(text.substring(keyPrefix.length()));
+      return n >= 0 && n < Integer.MAX_VALUE ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static String header(ConsumerRecord<?, ?> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.digitstream.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProducerCliTest {
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = ProducerCli.run(args, Map.of(), false);
+      return new Result(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void nonsenseOptionsGiveOneLineAndExitTwo() {
+    for (String[] args :
+        new String[][] {
+          {"--rate", "-5"},
+          {"--count", "0"},
+          {"--malformed-fraction", "2"},
+          {"--duration", "soon"},
+          {"--images", "a.idx"},
+          {"--min-accuracy", "0.9"},
+          {"--partitioning", "random"},
+          {"--no-such-option"}
+        }) {
+      Result result = run(args);
+      assertThat(result.code()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(result.err().strip().lines()).as(String.join(" ", args)).hasSize(1);
+      assertThat(result.err()).startsWith("producer: ");
+    }
+  }
+
+  @Test
+  void aMissingImageFolderIsOneLineAndExitOne(@TempDir Path dir) {
+    Result result = run("--image-dir", dir.resolve("missing").toString());
+    assertThat(result.code()).isEqualTo(1);
+    assertThat(result.err().strip())
+        .isEqualTo(
+            "producer: image folder "
+                + dir.resolve("missing")
+                + " does not exist or is not a folder");
+  }
+
+  @Test
+  void anUnreachableBrokerFailsWithinTheTimeout(@TempDir Path dir) throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    long start = System.nanoTime();
+    Result result =
+        run(
+            "--bootstrap-servers",
+            "127.0.0.1:" + port,
+            "--timeout",
+            "2s",
+            "--images",
+            idx(dir, "images", 2051, 28, 28),
+            "--labels",
+            idx(dir, "labels", 2049));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(result.code()).isEqualTo(1);
+    assertThat(result.err().strip())
+        .isEqualTo("producer: cannot reach Kafka at 127.0.0.1:" + port + " within 2 s");
+    assertThat(seconds).isLessThan(10);
+  }
+
+  /** A tiny valid IDX file of one image or one label. */
+  private static String idx(Path dir, String name, int magic, int... dims) throws Exception {
+    var bytes = new java.io.ByteArrayOutputStream();
+    var data = new java.io.DataOutputStream(bytes);
+    data.writeInt(magic);
+    data.writeInt(1);
+    for (int d : dims) {
+      data.writeInt(d);
+    }
+    data.write(new byte[magic == 2051 ? 784 : 1]);
+    Path file = dir.resolve(name);
+    java.nio.file.Files.write(file, bytes.toByteArray());
+    return file.toString();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.digitstream.producer.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.digitstream.producer.verify.Latency;
+import dev.digitstream.producer.verify.Verification;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunReportTest {
+
+  static RunReport sample(long missing) {
+    return new RunReport(
+        "abc123",
+        Instant.parse("2026-11-26T12:00:00Z"),
+        "mnist-test (10,000 images)",
+        "images",
+        1000,
+        new RunReport.Sent(10_000, 100, 10_000, 0, null, 0, 10.2, 980.4),
+        new Verification(
+            9_900 - missing,
+            missing,
+            0,
+            100,
+            0,
+            0,
+            Map.of("bad-label", 33L, "empty-value", 33L, "wrong-length", 34L),
+            0,
+            975.0,
+            new Latency(9_900, 14.2, 12.0, 20.5, 48.1, 90.3, 120.7),
+            9_900 - missing,
+            9_802 - missing));
+  }
+
+  @Test
+  void jsonHoldsEveryFigureAndReadsBack(@TempDir Path dir) throws Exception {
+    RunReport report = sample(0);
+    Path file = dir.resolve("out/report.json");
+
+    report.write(file);
+
+    JsonNode json = new ObjectMapper().readTree(Files.readString(file));
+    assertThat(json.get("startedAt").asText()).isEqualTo("2026-11-26T12:00:00Z");
+    assertThat(json.at("/sent/recordsPerSecond").asDouble()).isEqualTo(980.4);
+    assertThat(json.at("/verification/latency/p99Ms").asDouble()).isEqualTo(48.1);
+    assertThat(json.at("/verification/accuracy").asDouble()).isEqualTo(9_802 / 9_900.0);
+    assertThat(json.at("/verification/complete").asBoolean()).isTrue();
+    assertThat(json.at("/verification/deadLettersByReason/wrong-length").asLong()).isEqualTo(34);
+    assertThat(RunReport.fromJson(Files.readString(file))).isEqualTo(report);
+    try (var files = Files.list(file.getParent())) {
+      assertThat(files).containsExactly(file);
+    }
+  }
+
+  @Test
+  void summaryShowsTheFiguresAndWhetherTheRunIsComplete() {
+    String complete = SummaryTable.render(sample(0));
+    assertThat(complete)
+        .contains("10,000 records (100 malformed)")
+        .contains("p50 12.0  p90 20.5  p99 48.1  p99.9 90.3  max 120.7")
+        .contains("99.01 % (9,802 of 9,900 labelled)")
+        .contains("bad-label 33")
+        .contains("complete");
+    assertThat(SummaryTable.render(sample(5))).contains("missing 5").contains("INCOMPLETE");
+  }
+}

@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -162,6 +163,14 @@ public final class ProducerCli implements Callable<Integer> {
       description = "a properties file of Kafka client settings (security, ...)")
   private Path clientConfig;
 
+  @Option(
+      names = "--warm-up",
+      converter = DurationConverter.class,
+      description =
+          "send at the same rate for this long first, unmeasured, so JIT compilation and"
+              + " connection set-up in the pipeline do not count")
+  private Duration warmUp;
+
   @Option(names = "--verify", description = "read predictions and dead letters back and report")
   private boolean verify;
 
@@ -204,25 +213,46 @@ public final class ProducerCli implements Callable<Integer> {
   private String runId;
 
   private final Map<String, String> env;
-  private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private final BooleanSupplier stopRequested;
 
-  ProducerCli(Map<String, String> env) {
+  ProducerCli(Map<String, String> env, BooleanSupplier stopRequested) {
     this.env = env;
+    this.stopRequested = stopRequested;
   }
 
+  /** Runs the command line; Ctrl-C stops sending, and the summary of what was sent still prints. */
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv(), true));
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.set(true);
+                  try {
+                    finished.await(15, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "producer-shutdown"));
+    int code;
+    try {
+      code = run(args, System.getenv(), stop::get);
+    } finally {
+      finished.countDown();
+    }
+    System.exit(code);
   }
 
   /**
    * Runs the command line and returns its exit code.
    *
-   * @param handleSignals whether Ctrl-C should stop the run cleanly (the real command line)
+   * @param stop polled while running: once true, sending stops and the run ends with its summary
    */
-  public static int run(String[] args, Map<String, String> env, boolean handleSignals) {
-    ProducerCli command = new ProducerCli(env);
+  public static int run(String[] args, Map<String, String> env, BooleanSupplier stop) {
     CommandLine cli =
-        new CommandLine(command)
+        new CommandLine(new ProducerCli(env, stop))
             .setParameterExceptionHandler(
                 (e, argv) -> {
                   e.getCommandLine()
@@ -242,27 +272,7 @@ public final class ProducerCli implements Callable<Integer> {
                   }
                   return 1;
                 });
-    if (!handleSignals) {
-      return cli.execute(args);
-    }
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              command.stopRequested.set(true);
-              try {
-                finished.await(15, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "producer-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      return cli.execute(args);
-    } finally {
-      finished.countDown();
-    }
+    return cli.execute(args);
   }
 
   @Override
@@ -295,7 +305,7 @@ public final class ProducerCli implements Callable<Integer> {
       long startNanos = System.nanoTime();
       try (Progress progress =
           new Progress(publisher.stats(), verifier, limit, System.console() != null, err)) {
-        publisher.run(stopRequested::get);
+        publisher.run(stopRequested);
       }
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       var stats = publisher.stats();
@@ -316,7 +326,7 @@ public final class ProducerCli implements Callable<Integer> {
             stats.malformedAcknowledged(),
             verifyTimeout,
             Duration.ofSeconds(1),
-            stopRequested::get);
+            stopRequested);
         verification = verifier.finish(stats.validAcknowledged(), stats.malformedAcknowledged());
       }
       RunReport report =
@@ -352,6 +362,9 @@ public final class ProducerCli implements Callable<Integer> {
     }
     if (duration != null && (duration.isNegative() || duration.isZero())) {
       throw usage("--duration must be positive");
+    }
+    if (warmUp != null && warmUp.isNegative()) {
+      throw usage("--warm-up must not be negative");
     }
     if (rate < 0 || Double.isNaN(rate) || Double.isInfinite(rate)) {
       throw usage("--rate must be 0 (as fast as possible) or positive, got " + rate);

@@ -23,7 +23,7 @@ class ProducerCliTest {
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = ProducerCli.run(args, Map.of(), false);
+      int code = ProducerCli.run(args, Map.of(), () -> false);
       return new Result(
           code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {

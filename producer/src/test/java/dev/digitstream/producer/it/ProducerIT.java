@@ -112,7 +112,7 @@ class ProducerIT {
               report.toString()
             },
             Map.of(),
-            false);
+            () -> false);
 
     assertThat(code).isZero();
     LabelledImages test = TestData.mnist().test();
@@ -169,7 +169,7 @@ class ProducerIT {
               "spread"
             },
             Map.of(),
-            false);
+            () -> false);
     assertThat(code).isZero();
     Map<Integer, Integer> perPartition = new HashMap<>();
     readAll("spread", 400).forEach(r -> perPartition.merge(r.partition(), 1, Integer::sum));
@@ -222,7 +222,7 @@ class ProducerIT {
                 report.toString()
               },
               Map.of(),
-              false);
+              () -> false);
     } finally {
       running.set(false);
       faulty.join();

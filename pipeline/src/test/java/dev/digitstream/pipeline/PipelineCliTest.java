@@ -1,0 +1,35 @@
+package dev.digitstream.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class PipelineCliTest {
+
+  @Test
+  void badOptionsGiveOneLineAndExitTwoBeforeStartingAnything() {
+    PrintStream oldErr = System.err;
+    for (String[] args :
+        new String[][] {{"--count", "0"}, {"--rate", "-1"}, {"--partitions", "x"}, {"--nope"}}) {
+      var err = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code;
+      try {
+        code = PipelineCli.run(args, Map.of(), System.out, new AtomicBoolean());
+      } finally {
+        System.setErr(oldErr);
+      }
+      String text = err.toString(StandardCharsets.UTF_8);
+      assertThat(code).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(text.strip().lines())
+          .as(text)
+          .hasSize(1)
+          .allMatch(l -> l.startsWith("pipeline: "));
+    }
+  }
+}

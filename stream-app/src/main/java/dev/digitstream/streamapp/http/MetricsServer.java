@@ -14,8 +14,33 @@ import java.util.function.BooleanSupplier;
 /**
  * Serves {@code GET /metrics} (Prometheus text format), {@code GET /health/live} and {@code GET
  * /health/ready} (200 when ready, else 503). Anything else is 404, any other method 405.
+ *
+ * <p>It is exposed to whatever can reach its address, so it takes as little as it can: a request
+ * with a body is refused (413) without reading it, a target longer than {@value #MAX_TARGET}
+ * characters too (414); headers are capped at {@value #MAX_HEADER_BYTES} bytes and {@value
+ * #MAX_HEADERS} lines, and a request must arrive within {@value #MAX_REQUEST_SECONDS} s (the JDK
+ * server's limits, set here unless the JVM was started with its own).
  */
 public final class MetricsServer implements AutoCloseable {
+
+  static final int MAX_TARGET = 1024;
+  static final int MAX_HEADER_BYTES = 8 * 1024;
+  static final int MAX_HEADERS = 64;
+  static final int MAX_REQUEST_SECONDS = 10;
+
+  static {
+    // Read once by the JDK's server when it is first used; an explicit -D setting wins.
+    limit("sun.net.httpserver.maxReqHeaderSize", MAX_HEADER_BYTES);
+    limit("sun.net.httpserver.maxReqHeaders", MAX_HEADERS);
+    limit("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+    limit("sun.net.httpserver.maxRspTime", 30);
+  }
+
+  private static void limit(String property, int value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, Integer.toString(value));
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -34,7 +59,17 @@ public final class MetricsServer implements AutoCloseable {
         exchange -> {
           try (exchange) {
             if (!"GET".equals(exchange.getRequestMethod())) {
+              exchange.getResponseHeaders().set("Allow", "GET");
               respond(exchange, 405, "text/plain", "method not allowed\n");
+              return;
+            }
+            if (hasBody(exchange)) {
+              exchange.getResponseHeaders().set("Connection", "close");
+              respond(exchange, 413, "text/plain", "a GET takes no body\n");
+              return;
+            }
+            if (exchange.getRequestURI().toString().length() > MAX_TARGET) {
+              respond(exchange, 414, "text/plain", "request target too long\n");
               return;
             }
             switch (exchange.getRequestURI().getPath()) {
@@ -63,6 +98,12 @@ public final class MetricsServer implements AutoCloseable {
     server.setExecutor(executor);
     server.start();
     return new MetricsServer(server, executor);
+  }
+
+  private static boolean hasBody(HttpExchange exchange) {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    return exchange.getRequestHeaders().containsKey("Transfer-Encoding")
+        || (length != null && !length.strip().equals("0"));
   }
 
   /** The port actually bound (useful with port 0). */

@@ -1,17 +1,17 @@
 package dev.digitstream.pipeline;
 
+import dev.digitstream.cli.Cli;
 import dev.digitstream.producer.ProducerCli;
 import dev.digitstream.streamapp.StartupException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -103,9 +103,9 @@ public final class PipelineCli implements Callable<Integer> {
 
   private final Map<String, String> env;
   private final PrintStream out;
-  private final AtomicBoolean stop;
+  private final BooleanSupplier stop;
 
-  PipelineCli(Map<String, String> env, PrintStream out, AtomicBoolean stop) {
+  PipelineCli(Map<String, String> env, PrintStream out, BooleanSupplier stop) {
     this.env = env;
     this.out = out;
     this.stop = stop;
@@ -114,49 +114,23 @@ public final class PipelineCli implements Callable<Integer> {
   public static void main(String[] args) {
     // Each component jar carries its own logback.xml; the pipeline uses its own.
     System.setProperty("logback.configurationFile", "pipeline-logback.xml");
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch finished = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  stop.set(true);
-                  try {
-                    finished.await(30, TimeUnit.SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                },
-                "pipeline-shutdown"));
-    int code;
-    try {
-      code = run(args, System.getenv(), System.out, stop);
-    } finally {
-      finished.countDown();
-    }
-    System.exit(code);
+    Cli.exitAfter(Duration.ofSeconds(30), stop -> run(args, System.getenv(), System.out, stop));
   }
 
-  /** Runs the command line and returns its exit code; setting {@code stop} ends the run cleanly. */
+  /**
+   * Runs the command line and returns its exit code; once {@code stop} is true the run ends
+   * cleanly.
+   */
   public static int run(
-      String[] args, Map<String, String> env, PrintStream out, AtomicBoolean stop) {
-    return new CommandLine(new PipelineCli(env, out, stop))
-        .setParameterExceptionHandler(
-            (e, argv) -> {
-              e.getCommandLine()
-                  .getErr()
-                  .println("pipeline: " + e.getMessage() + " (see 'pipeline --help')");
-              return 2;
-            })
-        .setExecutionExceptionHandler(
-            (e, cmd, parsed) -> {
-              if (e instanceof IOException || e instanceof StartupException) {
-                cmd.getErr().println("pipeline: " + e.getMessage());
-              } else {
-                cmd.getErr().println("pipeline: unexpected failure: " + e);
-                e.printStackTrace(cmd.getErr());
-              }
-              return 1;
+      String[] args, Map<String, String> env, PrintStream out, BooleanSupplier stop) {
+    CommandLine cli = new CommandLine(new PipelineCli(env, out, stop));
+    return Cli.withOneLineErrors(
+            cli,
+            "pipeline",
+            e -> e instanceof IOException || e instanceof StartupException,
+            line -> {
+              cli.getErr().println(line);
+              cli.getErr().flush();
             })
         .execute(args);
   }
@@ -181,16 +155,16 @@ public final class PipelineCli implements Callable<Integer> {
       out.printf(
           "sending %,d MNIST test images at %s after %d s of warm-up%n",
           count, rate == 0 ? "full speed" : "%,.0f/s".formatted(rate), warmUpSeconds);
-      int code = ProducerCli.run(producerArgs(pipeline), env, stop::get);
+      int code = ProducerCli.run(producerArgs(pipeline), env, stop);
       out.println("model         " + pipeline.model());
       out.println("metrics       " + pipeline.metricsUrl());
       out.println(
           "kafka         "
               + pipeline.bootstrapServers()
               + "  (topics images, predictions, images-dlq)");
-      if (stayUp && !stop.get()) {
+      if (stayUp && !stop.getAsBoolean()) {
         out.println("staying up; Ctrl-C stops the stream-app and the broker");
-        while (!stop.get() && !pipeline.app().failed()) {
+        while (!stop.getAsBoolean() && !pipeline.app().failed()) {
           Thread.sleep(200);
         }
       }

@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class PipelineCliTest {
@@ -20,7 +19,7 @@ class PipelineCliTest {
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code;
       try {
-        code = PipelineCli.run(args, Map.of(), System.out, new AtomicBoolean());
+        code = PipelineCli.run(args, Map.of(), System.out, () -> false);
       } finally {
         System.setErr(oldErr);
       }

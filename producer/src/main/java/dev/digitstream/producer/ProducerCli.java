@@ -1,5 +1,6 @@
 package dev.digitstream.producer;
 
+import dev.digitstream.cli.Cli;
 import dev.digitstream.contract.KafkaClientEnv;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.report.SummaryTable;
@@ -25,9 +26,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -222,27 +220,7 @@ public final class ProducerCli implements Callable<Integer> {
 
   /** Runs the command line; Ctrl-C stops sending, and the summary of what was sent still prints. */
   public static void main(String[] args) {
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch finished = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  stop.set(true);
-                  try {
-                    finished.await(15, TimeUnit.SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                },
-                "producer-shutdown"));
-    int code;
-    try {
-      code = run(args, System.getenv(), stop::get);
-    } finally {
-      finished.countDown();
-    }
-    System.exit(code);
+    Cli.exitAfter(Duration.ofSeconds(15), stop -> run(args, System.getenv(), stop));
   }
 
   /**
@@ -251,28 +229,19 @@ public final class ProducerCli implements Callable<Integer> {
    * @param stop polled while running: once true, sending stops and the run ends with its summary
    */
   public static int run(String[] args, Map<String, String> env, BooleanSupplier stop) {
-    CommandLine cli =
-        new CommandLine(new ProducerCli(env, stop))
-            .setParameterExceptionHandler(
-                (e, argv) -> {
-                  e.getCommandLine()
-                      .getErr()
-                      .println("producer: " + e.getMessage() + " (see 'producer --help')");
-                  return 2;
-                })
-            .setExecutionExceptionHandler(
-                (e, cmd, parsed) -> {
-                  if (e instanceof IOException
-                      || e instanceof KafkaException
-                      || e instanceof IllegalArgumentException) {
-                    cmd.getErr().println("producer: " + e.getMessage());
-                  } else {
-                    cmd.getErr().println("producer: unexpected failure: " + e);
-                    e.printStackTrace(cmd.getErr());
-                  }
-                  return 1;
-                });
-    return cli.execute(args);
+    CommandLine cli = new CommandLine(new ProducerCli(env, stop));
+    return Cli.withOneLineErrors(
+            cli,
+            "producer",
+            e ->
+                e instanceof IOException
+                    || e instanceof KafkaException
+                    || e instanceof IllegalArgumentException,
+            line -> {
+              cli.getErr().println(line);
+              cli.getErr().flush();
+            })
+        .execute(args);
   }
 
   @Override

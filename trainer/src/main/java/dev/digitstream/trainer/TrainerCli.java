@@ -1,5 +1,6 @@
 package dev.digitstream.trainer;
 
+import dev.digitstream.cli.Cli;
 import dev.digitstream.trainer.cli.BenchmarkCommand;
 import dev.digitstream.trainer.cli.Console;
 import dev.digitstream.trainer.cli.EvaluateCommand;
@@ -28,26 +29,12 @@ public final class TrainerCli {
 
   /** Runs the command line and returns its exit code. */
   public static int run(String[] args, Console console, Map<String, String> env) {
-    CommandLine cli =
-        new CommandLine(new TrainerCli(), new Factory(console, env))
-            .setParameterExceptionHandler(
-                (e, argv) -> {
-                  console.error(
-                      "trainer: %s (see '%s --help')"
-                          .formatted(e.getMessage(), e.getCommandLine().getCommandName()));
-                  return 2;
-                })
-            .setExecutionExceptionHandler(
-                (e, cmd, parsed) -> {
-                  if (e instanceof IOException || e instanceof IllegalArgumentException) {
-                    console.error("trainer: " + e.getMessage());
-                  } else {
-                    console.error("trainer: unexpected failure: " + e);
-                    e.printStackTrace();
-                  }
-                  return 1;
-                });
-    return cli.execute(args);
+    return Cli.withOneLineErrors(
+            new CommandLine(new TrainerCli(), new Factory(console, env)),
+            "trainer",
+            e -> e instanceof IOException || e instanceof IllegalArgumentException,
+            console::error)
+        .execute(args);
   }
 
   /** Builds the commands with the console and environment they are given. */

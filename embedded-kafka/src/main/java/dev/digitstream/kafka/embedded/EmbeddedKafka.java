@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -37,15 +39,24 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-  private final KafkaRaftServer server;
+  private final Properties props;
+  private KafkaRaftServer server;
   private final String bootstrapServers;
+  private final Map<String, Object> clientProperties;
   private final Path logDir;
   private final boolean ownsLogDir;
 
   private EmbeddedKafka(
-      KafkaRaftServer server, String bootstrapServers, Path logDir, boolean ownsLogDir) {
+      Properties props,
+      KafkaRaftServer server,
+      String bootstrapServers,
+      Map<String, Object> clientProperties,
+      Path logDir,
+      boolean ownsLogDir) {
+    this.props = props;
     this.server = server;
     this.bootstrapServers = bootstrapServers;
+    this.clientProperties = clientProperties;
     this.logDir = logDir;
     this.ownsLogDir = ownsLogDir;
   }
@@ -65,17 +76,99 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static EmbeddedKafka start(
       Path logDir, boolean deleteOnClose, Map<String, String> overrides) throws IOException {
     int brokerPort = freePort();
+    Properties props = defaults(logDir, "PLAINTEXT", brokerPort);
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.putAll(overrides);
+    String bootstrap = "127.0.0.1:" + brokerPort;
+    return launch(
+        props,
+        logDir,
+        deleteOnClose,
+        bootstrap,
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        List.of());
+  }
+
+  /**
+   * A broker whose only client listener is SASL_SSL with SCRAM-SHA-512, and which authorises every
+   * request with Kafka's ACLs (no ACL, no access; {@code admin} is a super user).
+   *
+   * @param keyStore the broker's PKCS12 key store (its certificate names 127.0.0.1)
+   * @param trustStore a PKCS12 trust store holding that certificate, for the broker's own clients
+   * @param storePassword the password of both stores and of the key
+   * @param users SCRAM users and their passwords; must include {@code admin}
+   */
+  public record Secured(
+      Path keyStore, Path trustStore, String storePassword, Map<String, String> users) {
+
+    /** The client properties that log in as {@code user} with {@code password}. */
+    public Map<String, Object> client(String user, String password) {
+      return Map.of(
+          "security.protocol",
+          "SASL_SSL",
+          "sasl.mechanism",
+          "SCRAM-SHA-512",
+          "sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"%s\" password=\"%s\";"
+              .formatted(user, password),
+          "ssl.truststore.location",
+          trustStore.toAbsolutePath().toString(),
+          "ssl.truststore.type",
+          "PKCS12",
+          "ssl.truststore.password",
+          storePassword);
+    }
+  }
+
+  /** Starts a {@link Secured} broker in a new temporary folder, deleted on {@link #close}. */
+  public static EmbeddedKafka startSecured(Secured secured) throws IOException {
+    Path logDir = Files.createTempDirectory("embedded-kafka-secured-");
+    int brokerPort = freePort();
+    Properties props = defaults(logDir, "SASL_SSL", brokerPort);
+    String admin = secured.users().get("admin");
+    props.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+    props.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+    props.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
+    props.put(
+        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+        secured.client("admin", admin).get("sasl.jaas.config"));
+    props.put("ssl.keystore.location", secured.keyStore().toAbsolutePath().toString());
+    props.put("ssl.keystore.type", "PKCS12");
+    props.put("ssl.keystore.password", secured.storePassword());
+    props.put("ssl.key.password", secured.storePassword());
+    props.put("ssl.truststore.location", secured.trustStore().toAbsolutePath().toString());
+    props.put("ssl.truststore.type", "PKCS12");
+    props.put("ssl.truststore.password", secured.storePassword());
+    props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    // the controller listener is PLAINTEXT inside this process: its principal is ANONYMOUS
+    props.put("super.users", "User:admin;User:ANONYMOUS");
+    props.put("allow.everyone.if.no.acl.found", "false");
+    List<String> scram = new ArrayList<>();
+    secured
+        .users()
+        .forEach(
+            (user, password) -> {
+              scram.add("--add-scram");
+              scram.add("SCRAM-SHA-512=[name=%s,password=%s]".formatted(user, password));
+            });
+    String bootstrap = "127.0.0.1:" + brokerPort;
+    Map<String, Object> client = new HashMap<>(secured.client("admin", admin));
+    client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return launch(props, logDir, true, bootstrap, client, scram);
+  }
+
+  private static Properties defaults(Path logDir, String listener, int brokerPort)
+      throws IOException {
     int controllerPort = freePort();
     Properties props = new Properties();
     props.put("node.id", "1");
     props.put("process.roles", "broker,controller");
     props.put(
         "listeners",
-        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        listener + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put("advertised.listeners", listener + "://127.0.0.1:" + brokerPort);
     props.put("controller.listener.names", "CONTROLLER");
-    props.put("inter.broker.listener.name", "PLAINTEXT");
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("inter.broker.listener.name", listener);
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
     props.put("log.dirs", logDir.toAbsolutePath().toString());
     props.put("offsets.topic.replication.factor", "1");
@@ -89,24 +182,36 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.put("auto.create.topics.enable", "false");
     props.put("num.partitions", "1");
     props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
-    props.putAll(overrides);
+    return props;
+  }
 
+  private static EmbeddedKafka launch(
+      Properties props,
+      Path logDir,
+      boolean deleteOnClose,
+      String bootstrap,
+      Map<String, Object> client,
+      List<String> formatArgs)
+      throws IOException {
     Path config = logDir.resolve("server.properties");
     Files.createDirectories(logDir);
     try (Writer out = Files.newBufferedWriter(config)) {
       props.store(out, "embedded-kafka");
     }
+    List<String> format =
+        new ArrayList<>(
+            List.of(
+                "format",
+                "-t",
+                Uuid.randomUuid().toString(),
+                "-c",
+                config.toString(),
+                "--ignore-formatted"));
+    format.addAll(formatArgs);
     ByteArrayOutputStream formatOutput = new ByteArrayOutputStream();
     int formatted =
         StorageTool.execute(
-            new String[] {
-              "format",
-              "-t",
-              Uuid.randomUuid().toString(),
-              "-c",
-              config.toString(),
-              "--ignore-formatted"
-            },
+            format.toArray(String[]::new),
             new PrintStream(formatOutput, true, StandardCharsets.UTF_8));
     if (formatted != 0) {
       throw new IOException("cannot format Kafka storage in " + logDir + ": " + formatOutput);
@@ -114,19 +219,34 @@ public final class EmbeddedKafka implements AutoCloseable {
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     server.startup();
     EmbeddedKafka kafka =
-        new EmbeddedKafka(server, "127.0.0.1:" + brokerPort, logDir, deleteOnClose);
+        new EmbeddedKafka(props, server, bootstrap, Map.copyOf(client), logDir, deleteOnClose);
     kafka.awaitReady(Duration.ofSeconds(60));
     LOG.info("embedded Kafka broker ready at {}", kafka.bootstrapServers);
     return kafka;
+  }
+
+  /**
+   * Stops the broker, waits {@code downtime}, and starts it again on the same ports with the same
+   * data: what clients see when a broker is restarted.
+   */
+  public synchronized void restart(Duration downtime) throws IOException, InterruptedException {
+    server.shutdown();
+    server.awaitShutdown();
+    LOG.info("embedded Kafka broker stopped; restarting in {} ms", downtime.toMillis());
+    Thread.sleep(downtime.toMillis());
+    server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    server.startup();
+    awaitReady(Duration.ofSeconds(60));
+    LOG.info("embedded Kafka broker restarted at {}", bootstrapServers);
   }
 
   public String bootstrapServers() {
     return bootstrapServers;
   }
 
-  /** Admin client properties for this broker. */
+  /** Admin client properties for this broker (as the super user {@code admin} when secured). */
   public Map<String, Object> clientProperties() {
-    return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return clientProperties;
   }
 
   /** Creates a topic with replication factor 1 and waits until it exists. */
@@ -165,7 +285,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Stops the broker and, if it owns it, deletes its data. */
   @Override
-  public void close() {
+  public synchronized void close() {
     server.shutdown();
     server.awaitShutdown();
     if (ownsLogDir) {

@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
+import dev.digitstream.model.ModelFiles;
+import dev.digitstream.model.TestModels;
 import dev.digitstream.streamapp.StartupException;
 import dev.digitstream.streamapp.StreamApp;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,15 +116,58 @@ class StartupIT {
   }
 
   @Test
-  void shouldExitNonZeroWithoutConsumingWhenTheModelIsMissing() throws Exception {
-    Map<String, String> env = env();
-    env.put("MODEL_PATH", dir.resolve("nowhere").toString());
-    Process app = launch(env);
+  void shouldExitNonZeroWithOneLineAndConsumeNothingOnAMissingTruncatedOrForeignModel()
+      throws Exception {
+    byte[] good = Files.readAllBytes(Fixtures.trainedModel());
+    Path truncated =
+        Files.write(dir.resolve("truncated.zip"), Arrays.copyOf(good, good.length / 2));
+    MultiLayerNetwork mlp =
+        new MultiLayerNetwork(
+            new NeuralNetConfiguration.Builder()
+                .list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(50).build())
+                .layer(
+                    new OutputLayer.Builder()
+                        .nIn(50)
+                        .nOut(10)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
+                        .build())
+                .build());
+    mlp.init();
+    Path foreign = dir.resolve("mlp.zip");
+    ModelFiles.save(mlp, TestModels.metadataFor(mlp, 1), foreign);
 
-    assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String log = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(app.exitValue()).isEqualTo(1);
-    assertThat(log).contains("cannot start: model " + dir.resolve("nowhere") + ": file not found");
+    Map<Path, String> expected =
+        Map.of(
+            dir.resolve("nowhere"),
+            "cannot start: model " + dir.resolve("nowhere") + ": file not found",
+            truncated,
+            "cannot start: ",
+            foreign,
+            "is not the LeNet this pipeline serves");
+    for (var fault : expected.entrySet()) {
+      Map<String, String> env = env();
+      env.put("MODEL_PATH", fault.getKey().toString());
+      Process app = launch(env);
+
+      assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String log = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(app.exitValue()).as(log).isEqualTo(1);
+      assertThat(log.lines().filter(l -> l.contains("ERROR")))
+          .as(log)
+          .singleElement()
+          .asString()
+          .contains(fault.getValue());
+      try (var admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
+        assertThat(
+                admin
+                    .listConsumerGroupOffsets(env.get("APPLICATION_ID"))
+                    .partitionsToOffsetAndMetadata()
+                    .get())
+            .as("offsets committed by %s", fault.getKey())
+            .isEmpty();
+      }
+    }
   }
 
   private static Process launch(Map<String, String> env) throws Exception {

@@ -115,12 +115,15 @@ class FuzzIT {
               kind < 5
                   ? null
                   : kind < 10 ? new byte[0] : bytes(random, kind < 60 ? random.nextInt(4097) : 784);
-          String label = null;
+          // a label header that is not one digit, or present without a value, is a bad label
+          boolean badLabel = false;
           if (value != null && value.length == 784 && kind % 3 == 0) {
-            label = random.nextBoolean() ? "x" : random.nextBoolean() ? "10" : "";
+            String label = random.nextBoolean() ? "x" : random.nextBoolean() ? "10" : "";
             headers.add(header(HeaderNames.LABEL, label.getBytes(StandardCharsets.US_ASCII)));
+            badLabel = true;
           } else if (kind % 7 == 0) {
-            headers.add(header(HeaderNames.LABEL, null)); // a label header without a value
+            headers.add(header(HeaderNames.LABEL, null));
+            badLabel = true;
           }
           for (int h = random.nextInt(4); h > 0; h--) {
             headers.add(
@@ -138,7 +141,7 @@ class FuzzIT {
                       ? "empty-value"
                       : value.length != 784
                           ? "wrong-length"
-                          : label != null ? "bad-label" : "prediction";
+                          : badLabel ? "bad-label" : "prediction";
         }
         headers.add(header(ID, ByteBuffer.allocate(4).putInt(id).array()));
         headers.forEach(h -> record.headers().add(h));

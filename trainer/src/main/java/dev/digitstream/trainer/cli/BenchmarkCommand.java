@@ -3,6 +3,7 @@ package dev.digitstream.trainer.cli;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.contract.mnist.MnistData;
 import dev.digitstream.model.BatchClassifier;
+import dev.digitstream.model.LeNet;
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.Nd4jRuntime;
@@ -60,6 +61,21 @@ public final class BenchmarkCommand implements Callable<Integer> {
           "Measured seconds per combination, after 1 s of warm-up. Default: ${DEFAULT-VALUE}.")
   double seconds;
 
+  @Option(
+      names = "--repeats",
+      defaultValue = "3",
+      description =
+          "Measurements per combination; the median is reported. Default: ${DEFAULT-VALUE}.")
+  int repeats;
+
+  @Option(
+      names = "--gemm-gflops",
+      defaultValue = "340",
+      description =
+          "The machine's FP32 GEMM limit in GFLOP/s, for the fraction column (340 was measured on"
+              + " the build machine, see ENVIRONMENT.md). Default: ${DEFAULT-VALUE}.")
+  double gemmGflops;
+
   @Option(names = "--data-dir", description = "MNIST folder. Default: $MNIST_DIR, else data/mnist.")
   Path dataDir;
 
@@ -83,8 +99,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--workers must be 1 to 256");
       }
     }
-    if (!(seconds > 0)) {
-      throw new ParameterException(spec.commandLine(), "--seconds must be positive");
+    if (!(seconds > 0) || repeats < 1 || !(gemmGflops > 0)) {
+      throw new ParameterException(
+          spec.commandLine(), "--seconds, --repeats and --gemm-gflops must be positive");
     }
     Nd4jRuntime.configure(1);
     LoadedModel loaded = ModelFiles.load(ModelFiles.resolve(model));
@@ -93,18 +110,32 @@ public final class BenchmarkCommand implements Callable<Integer> {
     for (int i = 0; i < test.count(); i++) {
       images.add(test.image(i));
     }
-    console.printf("%8s %8s %12s %14s%n", "workers", "batch", "images/s", "ms/batch (mean)");
+    console.printf(
+        "%8s %8s %12s %18s %14s %10s%n",
+        "workers", "batch", "images/s", "(min-max)", "ms/batch", "% of GEMM");
     for (int w : workers) {
       for (int b : batchSizes) {
-        double rate =
-            Throughput.imagesPerSecond(
-                loaded,
-                images,
-                w,
-                b,
-                Duration.ofSeconds(1),
-                Duration.ofMillis((long) (seconds * 1000)));
-        console.printf("%8d %8d %,12.0f %14.2f%n", w, b, rate, 1000.0 * b * w / rate);
+        double[] rates = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+          rates[r] =
+              Throughput.imagesPerSecond(
+                  loaded,
+                  images,
+                  w,
+                  b,
+                  Duration.ofSeconds(1),
+                  Duration.ofMillis((long) (seconds * 1000)));
+        }
+        java.util.Arrays.sort(rates);
+        double median = rates[repeats / 2];
+        console.printf(
+            "%8d %8d %,12.0f %18s %14.2f %9.1f%%%n",
+            w,
+            b,
+            median,
+            "(%,.0f-%,.0f)".formatted(rates[0], rates[repeats - 1]),
+            1000.0 * b * w / median,
+            100 * median * LeNet.FLOPS_PER_IMAGE / (gemmGflops * 1e9));
       }
     }
     return 0;

@@ -269,6 +269,15 @@ public final class ProducerCli implements Callable<Integer> {
             new KafkaProducer<>(
                 producerProperties(client), new ByteArraySerializer(), new ByteArraySerializer());
         Verifier verifier = verify ? verifier(client, id, malformed, source) : null) {
+      if (warmUp != null && !warmUp.isZero()) {
+        err.printf("warming up for %d s (unmeasured)%n", warmUp.toSeconds());
+        err.flush();
+        var warmUpPlan =
+            new Publisher.Plan(
+                topic, id + "-warmup", -1, warmUp, plan.partitions(), Malformation.Plan.of(0));
+        new Publisher(producer, source.images(), warmUpPlan, new Pacer(rate, Clock.SYSTEM))
+            .run(stopRequested);
+      }
       Publisher publisher =
           new Publisher(producer, source.images(), plan, new Pacer(rate, Clock.SYSTEM));
       long startNanos = System.nanoTime();

@@ -29,6 +29,7 @@ final class Progress implements AutoCloseable {
             return t;
           });
   private final ProgressBar bar;
+  private final long total;
   private final long startNanos = System.nanoTime();
 
   /**
@@ -38,6 +39,7 @@ final class Progress implements AutoCloseable {
   Progress(SendStats stats, Verifier verifier, long total, boolean terminal, PrintWriter err) {
     this.stats = stats;
     this.verifier = verifier;
+    this.total = total;
     if (terminal) {
       bar =
           new ProgressBarBuilder()
@@ -83,13 +85,19 @@ final class Progress implements AutoCloseable {
   /** The non-terminal progress line. */
   private String line() {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
+    double rate = stats.sent() / Math.max(seconds, 1e-9);
+    String eta =
+        total > 0 && rate > 0
+            ? String.format(Locale.ROOT, "  ETA %.0f s", (total - stats.sent()) / rate)
+            : "";
     return String.format(
         Locale.ROOT,
-        "%5.0f s  sent %,d (%,.0f rec/s)  %s",
+        "%5.0f s  sent %,d (%,.0f rec/s)  %s%s",
         seconds,
         stats.sent(),
-        stats.sent() / Math.max(seconds, 1e-9),
-        extra());
+        rate,
+        extra(),
+        eta);
   }
 
   @Override

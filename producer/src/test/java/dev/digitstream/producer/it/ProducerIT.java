@@ -177,6 +177,46 @@ class ProducerIT {
         .containsOnly(Map.entry(0, 100), Map.entry(1, 100), Map.entry(2, 100), Map.entry(3, 100));
   }
 
+  @Test
+  void warmUpRecordsComeFirstUnderTheirOwnKeysAndAreNotCounted(@TempDir Path dir) throws Exception {
+    kafka.createTopic("warm", 1);
+    Path report = dir.resolve("report.json");
+    int code =
+        ProducerCli.run(
+            new String[] {
+              "-b",
+              kafka.bootstrapServers(),
+              "-t",
+              "warm",
+              "--data-dir",
+              mnistDir(),
+              "--count",
+              "50",
+              "--rate",
+              "200",
+              "--warm-up",
+              "1s",
+              "--run-id",
+              "w",
+              "--report",
+              report.toString()
+            },
+            Map.of(),
+            () -> false);
+
+    assertThat(code).isZero();
+    List<String> keys =
+        readAll("warm", 250).stream()
+            .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+            .toList();
+    long warmUp = keys.stream().filter(k -> k.startsWith("w-warmup-")).count();
+    assertThat(warmUp).isBetween(150L, 210L); // 1 s at 200/s
+    assertThat(keys.subList((int) warmUp, keys.size()))
+        .hasSize(50)
+        .allMatch(k -> k.matches("w-\\d+"));
+    assertThat(RunReport.fromJson(Files.readString(report)).sent().records()).isEqualTo(50);
+  }
+
   /**
    * A stand-in classifier that injects known faults: it answers every valid record with its true
    * label, except that it drops record 5, answers record 6 twice, answers record 7 wrongly, and

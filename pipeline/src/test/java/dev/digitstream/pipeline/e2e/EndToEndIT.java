@@ -7,11 +7,10 @@ import dev.digitstream.contract.TestData;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.pipeline.Pipeline;
+import dev.digitstream.pipeline.TestModel;
 import dev.digitstream.producer.ProducerCli;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
-import dev.digitstream.trainer.TrainerCli;
-import dev.digitstream.trainer.cli.Console;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,29 +47,12 @@ class EndToEndIT {
   @BeforeAll
   static void trainServeAndScrape() throws Exception {
     Files.createDirectories(WORK);
-    Path models = Files.createTempDirectory(WORK, "models-");
-    int trained =
-        TrainerCli.run(
-            new String[] {
-              "train",
-              "--epochs",
-              "1",
-              "--train-limit",
-              "6000",
-              "--data-dir",
-              TestData.mnistDir().toString(),
-              "--output-dir",
-              models.toString()
-            },
-            Console.system(),
-            Map.of());
-    assertThat(trained).as("trainer exit code").isZero();
-    Path model = ModelFiles.resolve(models);
+    Path model = TestModel.get();
     offlineAccuracy = ModelFiles.load(model).metadata().testAccuracy();
 
     pipeline =
         Pipeline.start(
-            new Pipeline.Options(null, model, models, TestData.mnistDir(), 1, 4, 0),
+            new Pipeline.Options(null, model, model.getParent(), TestData.mnistDir(), 1, 4, 0),
             Map.of("STREAM_THREADS", "2"),
             System.out);
 

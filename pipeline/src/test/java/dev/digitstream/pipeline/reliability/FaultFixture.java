@@ -2,11 +2,9 @@ package dev.digitstream.pipeline.reliability;
 
 import dev.digitstream.contract.TestData;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
-import dev.digitstream.model.ModelFiles;
+import dev.digitstream.pipeline.TestModel;
 import dev.digitstream.producer.ProducerCli;
 import dev.digitstream.producer.report.RunReport;
-import dev.digitstream.trainer.TrainerCli;
-import dev.digitstream.trainer.cli.Console;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,46 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** What the fault tests share: a model, topics, the stream-app's settings, a verified load run. */
+/** What the fault tests share: topics, the stream-app's settings, a verified load run. */
 final class FaultFixture {
-
-  private static Path model;
-
-  private FaultFixture() {}
-
-  /** A LeNet from the trainer's CLI (one epoch on 6,000 images), trained once per test JVM. */
-  static synchronized Path model() {
-    if (model == null) {
-      try {
-        Path dir = Files.createDirectories(Path.of("target", "fault-model"));
-        if (!Files.exists(dir.resolve("done"))) {
-          int code =
-              TrainerCli.run(
-                  new String[] {
-                    "train",
-                    "--epochs",
-                    "1",
-                    "--train-limit",
-                    "6000",
-                    "--data-dir",
-                    TestData.mnistDir().toString(),
-                    "--output-dir",
-                    dir.toString()
-                  },
-                  Console.system(),
-                  Map.of());
-          if (code != 0) {
-            throw new IllegalStateException("training failed: " + code);
-          }
-          Files.writeString(dir.resolve("done"), "");
-        }
-        model = ModelFiles.resolve(dir).toAbsolutePath();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return model;
-  }
 
   /** Topics named after {@code name} (input with {@code partitions}) and the app's settings. */
   static Map<String, String> appEnv(EmbeddedKafka kafka, String name, int partitions) {
@@ -73,7 +33,7 @@ final class FaultFixture {
     env.put("INPUT_TOPIC", id + "-in");
     env.put("OUTPUT_TOPIC", id + "-out");
     env.put("DLQ_TOPIC", id + "-dlq");
-    env.put("MODEL_PATH", model().toString());
+    env.put("MODEL_PATH", TestModel.get().toString());
     env.put("STREAM_THREADS", "2");
     env.put("STATE_DIR", Path.of("target", "fault-state", id).toAbsolutePath().toString());
     // a killed member leaves the group after 6 s instead of 45 s, so restarts resume quickly

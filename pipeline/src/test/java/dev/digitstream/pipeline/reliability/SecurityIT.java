@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.digitstream.contract.TestData;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
+import dev.digitstream.pipeline.TestModel;
 import dev.digitstream.producer.ProducerCli;
 import dev.digitstream.producer.report.RunReport;
 import java.io.ByteArrayOutputStream;
@@ -233,7 +234,7 @@ class SecurityIT {
     Map<String, String> env = new HashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     env.put("APPLICATION_ID", APP_ID);
-    env.put("MODEL_PATH", FaultFixture.model().toString());
+    env.put("MODEL_PATH", TestModel.get().toString());
     env.put("STREAM_THREADS", "1");
     env.put("STATE_DIR", dir.resolve("state-" + UUID.randomUUID()).toAbsolutePath().toString());
     secured

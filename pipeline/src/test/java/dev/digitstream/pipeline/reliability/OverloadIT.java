@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Offer three times the rate the stream-app sustains here: lag must grow while the load lasts and
- * drain after it, memory must stay bounded, and no record may be lost. {@code
- * -Doverload.seconds=600} runs the 10-minute version (CI runs 45 s).
+ * drain after it, memory must stay bounded (under 1.5 GB with a 1 GB heap), and no record may be
+ * lost. {@code -Doverload.seconds=600} runs the 10-minute version (CI runs 45 s).
  */
 @Timeout(1800)
 class OverloadIT {
@@ -88,10 +88,10 @@ class OverloadIT {
         assertThat(v.predictions()).isEqualTo(report.sent().acknowledged());
         assertThat(peakLag).as("lag grew under overload").isGreaterThan(RATE * 5L);
         assertThat(finalLag).as("lag drained").isZero();
+        // Bounded, not flat: within a short run the JVM grows its heap towards -Xmx (1 GB here)
+        // whatever the backlog, so halves are not comparable; the 180 s run in RELIABILITY.md
+        // shows the plateau. 1.5 GB is -Xmx plus ND4J's off-heap arrays with room to spare.
         assertThat(Math.max(rssLoadHalf, rssSecondHalf)).as("peak RSS").isLessThan(1_500L << 20);
-        assertThat(rssSecondHalf)
-            .as("memory flat: later peak vs earlier peak")
-            .isLessThan(rssLoadHalf + (300L << 20));
       }
     }
   }

@@ -7,10 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,21 +111,7 @@ class ModelFilesTest {
 
   @Test
   void shouldRejectAnotherArchitecture() throws IOException {
-    MultiLayerNetwork mlp =
-        new MultiLayerNetwork(
-            new NeuralNetConfiguration.Builder()
-                .list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(100).build())
-                .layer(
-                    new OutputLayer.Builder()
-                        .nIn(100)
-                        .nOut(10)
-                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
-                        .build())
-                .build());
-    mlp.init();
-    Path file = dir.resolve("mlp.zip");
-    ModelFiles.save(mlp, TestModels.metadataFor(mlp, 1), file);
+    Path file = TestModels.saveAnotherArchitecture(dir.resolve("mlp.zip"));
 
     assertThatThrownBy(() -> ModelFiles.load(file))
         .isInstanceOf(ModelFileException.class)

@@ -21,6 +21,33 @@ public final class TestModels {
     return new LoadedModel(network, metadataFor(network, seed));
   }
 
+  /**
+   * Writes a valid DL4J model with digit-stream metadata whose network is not the LeNet (a small
+   * MLP) to {@code file}: what loading must refuse as another architecture.
+   */
+  public static java.nio.file.Path saveAnotherArchitecture(java.nio.file.Path file)
+      throws java.io.IOException {
+    MultiLayerNetwork mlp =
+        new MultiLayerNetwork(
+            new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .list()
+                .layer(
+                    new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder()
+                        .nIn(784)
+                        .nOut(50)
+                        .build())
+                .layer(
+                    new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder()
+                        .nIn(50)
+                        .nOut(10)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
+                        .build())
+                .build());
+    mlp.init();
+    ModelFiles.save(mlp, metadataFor(mlp, 1), file);
+    return file;
+  }
+
   public static ModelMetadata metadataFor(MultiLayerNetwork network, long seed) {
     return metadataFor(network, seed, 0.1);
   }

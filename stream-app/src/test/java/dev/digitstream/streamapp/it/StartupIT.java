@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
-import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.TestModels;
 import dev.digitstream.streamapp.StartupException;
 import dev.digitstream.streamapp.StreamApp;
@@ -15,10 +14,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,21 +116,7 @@ class StartupIT {
     byte[] good = Files.readAllBytes(Fixtures.trainedModel());
     Path truncated =
         Files.write(dir.resolve("truncated.zip"), Arrays.copyOf(good, good.length / 2));
-    MultiLayerNetwork mlp =
-        new MultiLayerNetwork(
-            new NeuralNetConfiguration.Builder()
-                .list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(50).build())
-                .layer(
-                    new OutputLayer.Builder()
-                        .nIn(50)
-                        .nOut(10)
-                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
-                        .build())
-                .build());
-    mlp.init();
-    Path foreign = dir.resolve("mlp.zip");
-    ModelFiles.save(mlp, TestModels.metadataFor(mlp, 1), foreign);
+    Path foreign = TestModels.saveAnotherArchitecture(dir.resolve("mlp.zip"));
 
     Map<Path, String> expected =
         Map.of(

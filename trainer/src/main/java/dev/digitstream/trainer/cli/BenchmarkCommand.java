@@ -11,6 +11,7 @@ import dev.digitstream.model.Throughput;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code trainer benchmark}: classifier throughput by batch size and worker threads, each worker
  * with its own {@link BatchClassifier} and one ND4J thread (the layout the stream application
- * uses). All combinations run in one process, one after the other, so their ratios are fair.
+ * uses), and the machine's matrix-multiply limit in the same layouts; the "% of GEMM" column is
+ * relative to the best of them. All combinations run in one process, one after the other, so their
+ * ratios are fair.
  */
 @Command(
     name = "benchmark",
@@ -68,16 +71,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
           "Measurements per combination; the median is reported. Default: ${DEFAULT-VALUE}.")
   int repeats;
 
-  @Option(
-      names = "--gemm-gflops",
-      defaultValue = "340",
-      description =
-          "The machine's FP32 GEMM limit in GFLOP/s, for the fraction column (340 was measured on"
-              + " the build machine, see ENVIRONMENT.md). Default: ${DEFAULT-VALUE}.")
-  double gemmGflops;
-
   @Option(names = "--data-dir", description = "MNIST folder. Default: $MNIST_DIR, else data/mnist.")
   Path dataDir;
+
+  private static final Duration WARM_UP = Duration.ofSeconds(1);
 
   private final Console console;
   private final Map<String, String> env;
@@ -99,9 +96,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--workers must be 1 to 256");
       }
     }
-    if (!(seconds > 0) || repeats < 1 || !(gemmGflops > 0)) {
-      throw new ParameterException(
-          spec.commandLine(), "--seconds, --repeats and --gemm-gflops must be positive");
+    if (!(seconds > 0) || repeats < 1) {
+      throw new ParameterException(spec.commandLine(), "--seconds and --repeats must be positive");
     }
     Nd4jRuntime.configure(1);
     LoadedModel loaded = ModelFiles.load(ModelFiles.resolve(model));
@@ -110,23 +106,29 @@ public final class BenchmarkCommand implements Callable<Integer> {
     for (int i = 0; i < test.count(); i++) {
       images.add(test.image(i));
     }
+    // The machine's limit is the best layout's: one worker may already use every core.
+    double machineGemm = 0;
+    for (int w : workers) {
+      double[] rates = measure(() -> Throughput.gemmFlopsPerSecond(w, WARM_UP, measured()));
+      machineGemm = Math.max(machineGemm, rates[repeats / 2]);
+      console.printf(
+          "GEMM limit, %d worker(s) x 1 thread, %dx%d FP32 matmul: %,.1f GFLOP/s (%,.1f-%,.1f) ="
+              + " %,.0f LeNet images/s%n",
+          w,
+          Throughput.GEMM_SIZE,
+          Throughput.GEMM_SIZE,
+          rates[repeats / 2] / 1e9,
+          rates[0] / 1e9,
+          rates[repeats - 1] / 1e9,
+          rates[repeats / 2] / LeNet.FLOPS_PER_IMAGE);
+    }
     console.printf(
         "%8s %8s %12s %18s %14s %10s%n",
         "workers", "batch", "images/s", "(min-max)", "ms/batch", "% of GEMM");
     for (int w : workers) {
       for (int b : batchSizes) {
-        double[] rates = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-          rates[r] =
-              Throughput.imagesPerSecond(
-                  loaded,
-                  images,
-                  w,
-                  b,
-                  Duration.ofSeconds(1),
-                  Duration.ofMillis((long) (seconds * 1000)));
-        }
-        java.util.Arrays.sort(rates);
+        double[] rates =
+            measure(() -> Throughput.imagesPerSecond(loaded, images, w, b, WARM_UP, measured()));
         double median = rates[repeats / 2];
         console.printf(
             "%8d %8d %,12.0f %18s %14.2f %9.1f%%%n",
@@ -135,9 +137,23 @@ public final class BenchmarkCommand implements Callable<Integer> {
             median,
             "(%,.0f-%,.0f)".formatted(rates[0], rates[repeats - 1]),
             1000.0 * b * w / median,
-            100 * median * LeNet.FLOPS_PER_IMAGE / (gemmGflops * 1e9));
+            100 * median * LeNet.FLOPS_PER_IMAGE / machineGemm);
       }
     }
     return 0;
+  }
+
+  private Duration measured() {
+    return Duration.ofMillis((long) (seconds * 1000));
+  }
+
+  /** {@code --repeats} measurements, sorted: the median is at {@code repeats / 2}. */
+  private double[] measure(Callable<Double> measurement) throws Exception {
+    double[] rates = new double[repeats];
+    for (int r = 0; r < repeats; r++) {
+      rates[r] = measurement.call();
+    }
+    Arrays.sort(rates);
+    return rates;
   }
 }

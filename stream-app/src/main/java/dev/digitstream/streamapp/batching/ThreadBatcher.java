@@ -16,6 +16,9 @@ public final class ThreadBatcher {
 
   private record Entry(PredictionSink owner, long sequence, byte[] image) {}
 
+  /** {@link #oldestMs} of a batch that the next tick will stamp. */
+  private static final long UNSTAMPED = Long.MIN_VALUE;
+
   private final BatchClassifier classifier;
   private final int maxSize;
   private final long maxDelayMs;
@@ -24,6 +27,8 @@ public final class ThreadBatcher {
   private final List<byte[]> images;
   private final AtomicInteger pending = new AtomicInteger();
   private long oldestMs;
+  private long lastTickMs = Long.MIN_VALUE;
+  private boolean stampAtNextTick;
 
   public ThreadBatcher(BatchClassifier classifier, long maxDelayMs, BatchMetrics metrics) {
     this.classifier = classifier;
@@ -34,10 +39,20 @@ public final class ThreadBatcher {
     this.images = new ArrayList<>(maxSize);
   }
 
-  /** Adds an image; runs the batch when it is full. */
+  /**
+   * Adds an image; runs the batch when it is full.
+   *
+   * @param nowMs the stream thread's cached wall-clock time ({@code
+   *     ProcessorContext.currentSystemTimeMs()}), which Kafka Streams refreshes once per poll loop,
+   *     not per record
+   */
   public void add(PredictionSink owner, long sequence, byte[] image, long nowMs) {
     if (entries.isEmpty()) {
-      oldestMs = nowMs;
+      // After a batch has run, the cached time lags the real one by at least its inference time;
+      // a batch stamped with it would look overdue at the next tick and run nearly empty (half of
+      // all batches did while draining a backlog). Such a batch is stamped by the next tick, whose
+      // time is read fresh.
+      oldestMs = stampAtNextTick ? UNSTAMPED : Math.max(nowMs, lastTickMs);
     }
     entries.add(new Entry(owner, sequence, image));
     pending.incrementAndGet();
@@ -46,9 +61,20 @@ public final class ThreadBatcher {
     }
   }
 
-  /** Runs the batch if its oldest image has waited the maximum delay. */
+  /**
+   * Runs the batch if its oldest image has waited the maximum delay.
+   *
+   * @param nowMs the current wall-clock time, read fresh (a wall-clock punctuation's timestamp)
+   */
   public void flushIfDue(long nowMs) {
-    if (!entries.isEmpty() && nowMs - oldestMs >= maxDelayMs) {
+    lastTickMs = nowMs;
+    stampAtNextTick = false;
+    if (entries.isEmpty()) {
+      return;
+    }
+    if (oldestMs == UNSTAMPED) {
+      oldestMs = nowMs;
+    } else if (nowMs - oldestMs >= maxDelayMs) {
       flush(FlushReason.DELAY);
     }
   }
@@ -71,6 +97,7 @@ public final class ThreadBatcher {
     }
     pending.addAndGet(-entries.size());
     entries.clear();
+    stampAtNextTick = true;
   }
 
   /**

@@ -52,6 +52,8 @@ class PipelineBenchmarkIT {
 
   private static final int BATCH = Integer.getInteger("benchmark.batch", 128);
   private static final int THREADS = 2;
+  private static final int WARM_UP_IMAGES = 20_000;
+  private static final int BACKLOG_IMAGES = Integer.getInteger("benchmark.backlog", 60_000);
   private static final String GUARANTEE =
       System.getProperty("benchmark.env.PROCESSING_GUARANTEE", "exactly_once_v2");
 
@@ -97,8 +99,8 @@ class PipelineBenchmarkIT {
       for (int partitions : partitionCounts()) {
         double max = drainBacklog(kafka, model, partitions, train);
         print(
-            "end to end, %d partition(s), %s, draining 60,000 images: %,.0f images/s = %.0f %% of the ceiling, %.1fx the per-record baseline",
-            partitions, GUARANTEE, max, 100 * max / ceiling, max / baseline);
+            "end to end, %d partition(s), %s, draining %,d images: %,.0f images/s = %.0f %% of the ceiling, %.1fx the per-record baseline",
+            partitions, GUARANTEE, BACKLOG_IMAGES, max, 100 * max / ceiling, max / baseline);
         if (Boolean.getBoolean("benchmark.backlogOnly")) {
           continue;
         }
@@ -235,35 +237,104 @@ class PipelineBenchmarkIT {
    * Preloads 60,000 labelled images, then times the stream-app from start of output to the last
    * prediction.
    */
+  /**
+   * Warms the stream-app up on {@link #WARM_UP_IMAGES} images (a cold JVM spends its first seconds
+   * compiling), then times the drain of a backlog of {@link #BACKLOG_IMAGES}: first to last
+   * committed prediction. Batch sizes, step times and CPU use are those of the measured drain only.
+   */
   private double drainBacklog(
       EmbeddedKafka kafka, Path model, int partitions, LabelledImages images) throws Exception {
     Topics topics = Topics.create(kafka, partitions);
+    AppProcess app = AppProcess.start(kafka, model, topics, "backlog-" + partitions);
+    try (var consumer = consumer(kafka, topics.output)) {
+      produce(kafka, topics.input, images, WARM_UP_IMAGES);
+      awaitPredictions(consumer, WARM_UP_IMAGES, null);
+      String before = app.get("/metrics").body();
+      CpuTimes cpuBefore = CpuTimes.of(app.process);
+      produce(kafka, topics.input, images, BACKLOG_IMAGES);
+      long[] firstAndLast = new long[2];
+      int seen = awaitPredictions(consumer, BACKLOG_IMAGES, firstAndLast);
+      CpuTimes cpu = CpuTimes.of(app.process).minus(cpuBefore);
+      String after = app.get("/metrics").body();
+      double seconds = (firstAndLast[1] - firstAndLast[0]) / 1e9;
+      print("  backlog %d partition(s): %s", partitions, AppProcess.batchSizes(before, after));
+      print("  backlog %d partition(s): %s", partitions, AppProcess.stepTimes(before, after));
+      print(
+          "  backlog %d partition(s): CPU in use, of %d cores: stream-app %.2f, whole machine %.2f"
+              + " (broker, benchmark clients and the app)",
+          partitions,
+          Runtime.getRuntime().availableProcessors(),
+          cpu.processSeconds() / cpu.wallSeconds(),
+          cpu.machineSeconds() / cpu.wallSeconds());
+      print("  stream-app peak RSS: %,d MB", app.peakRssKb() / 1024);
+      return (seen - 1) / seconds;
+    } finally {
+      app.stop();
+    }
+  }
+
+  /** Sends {@code count} labelled images, cycling through {@code images}, as fast as possible. */
+  private static void produce(EmbeddedKafka kafka, String topic, LabelledImages images, int count) {
     try (var producer = producer(kafka)) {
-      for (int i = 0; i < images.count(); i++) {
-        producer.send(record(topics.input, images, i, System.currentTimeMillis()));
+      for (int i = 0; i < count; i++) {
+        producer.send(record(topic, images, i % images.count(), System.currentTimeMillis()));
       }
       producer.flush();
     }
-    AppProcess app = AppProcess.start(kafka, model, topics, "backlog-" + partitions);
-    try (var consumer = consumer(kafka, topics.output)) {
-      int seen = 0;
-      long first = 0;
-      long last = 0;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-      while (seen < images.count() && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-          if (seen++ == 0) {
-            first = System.nanoTime();
-          }
-          last = System.nanoTime();
+  }
+
+  /**
+   * Reads up to {@code count} predictions (5 minutes at most); records the arrival of the first and
+   * the last in {@code firstAndLast} (nanoTime) when given.
+   *
+   * @return how many were read
+   */
+  private static int awaitPredictions(
+      KafkaConsumer<byte[], byte[]> consumer, int count, long[] firstAndLast) {
+    int seen = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (seen < count && System.nanoTime() < deadline) {
+      int polled = consumer.poll(Duration.ofMillis(100)).count();
+      if (polled > 0 && firstAndLast != null) {
+        long now = System.nanoTime();
+        if (seen == 0) {
+          firstAndLast[0] = now;
+        }
+        firstAndLast[1] = now;
+      }
+      seen += polled;
+    }
+    return seen;
+  }
+
+  /** CPU seconds of one process and of the whole machine, and wall seconds, from /proc. */
+  private record CpuTimes(double processSeconds, double machineSeconds, double wallSeconds) {
+    /** Linux's USER_HZ, the unit of /proc's CPU times, is 100 on every mainstream kernel. */
+    private static final double TICKS_PER_SECOND = 100;
+
+    static CpuTimes of(Process process) throws IOException {
+      String[] stat =
+          Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"))
+              .replaceFirst("^.*\\) ", "")
+              .split(" ");
+      // Fields 14 and 15 (utime, stime) are 12 and 13 after the command name is cut off.
+      double processTicks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+      String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      double busyTicks = 0;
+      for (int i = 1; i < cpu.length && i <= 8; i++) {
+        if (i != 4 && i != 5) { // idle and iowait
+          busyTicks += Long.parseLong(cpu[i]);
         }
       }
-      print("  backlog %d partition(s): %s", partitions, app.batchSizes());
-      print("  backlog %d partition(s): %s", partitions, app.stepTimes());
-      print("  stream-app peak RSS: %,d MB", app.peakRssKb() / 1024);
-      return (seen - 1) / ((last - first) / 1e9);
-    } finally {
-      app.stop();
+      return new CpuTimes(
+          processTicks / TICKS_PER_SECOND, busyTicks / TICKS_PER_SECOND, System.nanoTime() / 1e9);
+    }
+
+    CpuTimes minus(CpuTimes earlier) {
+      return new CpuTimes(
+          processSeconds - earlier.processSeconds,
+          machineSeconds - earlier.machineSeconds,
+          wallSeconds - earlier.wallSeconds);
     }
   }
 
@@ -330,7 +401,9 @@ class PipelineBenchmarkIT {
       while (seen < count && System.nanoTime() < deadline) {
         seen += consumer.poll(Duration.ofMillis(100)).count();
       }
-      print("batch sizes at %,d images/s, %d partition(s): %s", rate, partitions, app.batchSizes());
+      print(
+          "batch sizes at %,d images/s, %d partition(s): %s",
+          rate, partitions, AppProcess.batchSizes("", app.get("/metrics").body()));
     } finally {
       app.stop();
     }
@@ -489,49 +562,60 @@ class PipelineBenchmarkIT {
           HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Batch count and mean size by flush reason, from the app's own histogram. */
-    String batchSizes() throws Exception {
-      String metrics = get("/metrics").body();
+    /**
+     * Batch count, mean size and size distribution by flush reason between two scrapes, from the
+     * app's own histogram.
+     */
+    static String batchSizes(String before, String after) {
       StringBuilder out = new StringBuilder();
       for (String reason : List.of("size", "delay", "shutdown")) {
         double count =
-            PrometheusText.value(
-                metrics, "digitstream_batch_size_count{reason=\"" + reason + "\"}");
-        double sum =
-            PrometheusText.value(metrics, "digitstream_batch_size_sum{reason=\"" + reason + "\"}");
+            delta(before, after, "digitstream_batch_size_count{reason=\"" + reason + "\"}");
+        double sum = delta(before, after, "digitstream_batch_size_sum{reason=\"" + reason + "\"}");
         if (count > 0) {
           out.append(String.format("%s: %.0f batches, mean %.1f; ", reason, count, sum / count));
         }
       }
+      // Label order differs between Prometheus text writers: find le and reason separately.
       Matcher buckets =
-          Pattern.compile(
-                  "(?m)^digitstream_batch_size_bucket\\{le=\"([^\"]+)\",reason=\"(size|delay)\"\\} ([0-9.E]+)$")
-              .matcher(metrics);
+          Pattern.compile("(?m)^(digitstream_batch_size_bucket\\{([^}]*)\\}) ").matcher(after);
+      Pattern le = Pattern.compile("le=\"([^\"]+)\"");
+      Pattern reason = Pattern.compile("reason=\"(size|delay)\"");
       StringBuilder hist = new StringBuilder("cumulative le:");
       while (buckets.find()) {
-        hist.append(' ')
-            .append(buckets.group(2))
-            .append('/')
-            .append(buckets.group(1))
-            .append('=')
-            .append((long) Double.parseDouble(buckets.group(3)));
+        Matcher bound = le.matcher(buckets.group(2));
+        Matcher flush = reason.matcher(buckets.group(2));
+        if (bound.find() && flush.find()) {
+          hist.append(' ')
+              .append(flush.group(1))
+              .append('/')
+              .append(bound.group(1))
+              .append('=')
+              .append((long) delta(before, after, buckets.group(1)));
+        }
       }
       return out + hist.toString();
     }
 
-    /** Seconds spent in each batch step, from the app's own timers. */
-    String stepTimes() throws Exception {
-      String metrics = get("/metrics").body();
+    /** Seconds spent in each batch step between two scrapes, from the app's own timers. */
+    static String stepTimes(String before, String after) {
       StringBuilder out = new StringBuilder("seconds in");
       for (String step : List.of("preprocess", "inference", "postprocess")) {
         out.append(
             String.format(
                 " %s %.2f",
                 step,
-                PrometheusText.value(
-                    metrics, "digitstream_batch_duration_seconds_sum{step=\"" + step + "\"}")));
+                delta(
+                    before,
+                    after,
+                    "digitstream_batch_duration_seconds_sum{step=\"" + step + "\"}")));
       }
       return out.toString();
+    }
+
+    private static double delta(String before, String after, String series) {
+      double earlier = PrometheusText.value(before, series);
+      return PrometheusText.value(after, series) - (Double.isNaN(earlier) ? 0 : earlier);
     }
 
     long peakRssKb() throws IOException {

@@ -117,6 +117,14 @@ class TopologyTest {
         new TestRecord<>(key(i), images.image(i), headers, Instant.ofEpochMilli(1000 + i)));
   }
 
+  /** Lets wall-clock time pass the way a stream thread sees it: a punctuation every tick. */
+  private void passTime(long ms) {
+    long tick = MAX_DELAY_MS / 4;
+    for (long passed = 0; passed < ms; passed += tick) {
+      driver.advanceWallClockTime(Duration.ofMillis(Math.min(tick, ms - passed)));
+    }
+  }
+
   private double batchCount(String reason) {
     return registry.get(BatchMetrics.BATCH_SIZE).tag("reason", reason).summary().count();
   }
@@ -163,9 +171,9 @@ class TopologyTest {
 
     sendImage(0);
     sendImage(1);
-    driver.advanceWallClockTime(Duration.ofMillis(MAX_DELAY_MS / 2));
+    passTime(MAX_DELAY_MS / 2);
     assertThat(predictions.isEmpty()).isTrue();
-    driver.advanceWallClockTime(Duration.ofMillis(MAX_DELAY_MS));
+    passTime(MAX_DELAY_MS);
 
     assertThat(predictions.readKeyValuesToList())
         .extracting(kv -> new String(kv.key, StandardCharsets.UTF_8))
@@ -197,7 +205,7 @@ class TopologyTest {
 
     input.pipeInput(new TestRecord<>(key(7), value, headers, Instant.ofEpochMilli(5)));
     sendImage(0);
-    driver.advanceWallClockTime(Duration.ofMillis(2 * MAX_DELAY_MS));
+    passTime(2 * MAX_DELAY_MS);
 
     TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
     assertThat(dead.key()).isEqualTo(key(7));
@@ -215,6 +223,23 @@ class TopologyTest {
   }
 
   @Test
+  void shouldStartTheDelayOfABatchBegunRightAfterAnotherRanAtTheNextTick() {
+    start(Map.of());
+
+    for (int i = 0; i < MAX_BATCH + 2; i++) {
+      sendImage(i % 10);
+    }
+    assertThat(batchCount("size")).isEqualTo(1);
+    passTime(MAX_DELAY_MS / 2);
+    assertThat(batchCount("delay")).isZero();
+    passTime(MAX_DELAY_MS);
+
+    assertThat(batchCount("delay")).isEqualTo(1);
+    assertThat(registry.get(BatchMetrics.BATCH_SIZE).tag("reason", "delay").summary().totalAmount())
+        .isEqualTo(2);
+  }
+
+  @Test
   void shouldCountAccuracyAndTheConfusionMatrixFromLabelledRecords() throws IOException {
     start(Map.of());
 
@@ -222,7 +247,7 @@ class TopologyTest {
       sendImage(i);
     }
     input.pipeInput(key(99), images.image(9)); // unlabelled: predicted, not scored
-    driver.advanceWallClockTime(Duration.ofMillis(2 * MAX_DELAY_MS));
+    passTime(2 * MAX_DELAY_MS);
 
     List<TestRecord<byte[], byte[]>> out = predictions.readRecordsToList();
     assertThat(out).hasSize(9);
@@ -261,7 +286,7 @@ class TopologyTest {
     start(Map.of());
 
     input.pipeInput(new TestRecord<>(key(1), images.image(1), new RecordHeaders(), Instant.EPOCH));
-    driver.advanceWallClockTime(Duration.ofMillis(2 * MAX_DELAY_MS));
+    passTime(2 * MAX_DELAY_MS);
 
     var latency = registry.get(FlowMetrics.END_TO_END_LATENCY).timer();
     assertThat(latency.count()).isEqualTo(1);

@@ -41,10 +41,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The stream-app benchmark (not a test: it asserts nothing and runs only with {@code
- * -Dbenchmark=true}). In one run, on one machine: the in-process inference ceiling; end-to-end
- * throughput draining a backlog through a real broker (stream-app as its own JVM, exactly-once);
- * batch sizes at a moderate rate with 1 and 12 partitions; end-to-end latency at half the maximum
- * rate; the stream-app's peak RSS. Results go to stdout and target/benchmark-results.txt.
+ * -Dbenchmark=true}). In one run, on one machine: the in-process inference ceiling; the per-record
+ * baseline; with 1 and 12 input partitions, end-to-end throughput draining a backlog through a real
+ * broker (stream-app as its own JVM, exactly-once), with its batch sizes, step times and CPU use;
+ * end-to-end latency at 25, 50 and 90 % of that maximum (open-loop); batch sizes at 2,000 images/s;
+ * the stream-app's peak RSS. Each stream-app is warmed up on 20,000 images before it is measured.
+ * Results go to stdout and target/benchmark-results.txt.
  *
  * <p>{@code MODEL_PATH} names the model (default: the newest under ../models).
  */
@@ -349,8 +351,9 @@ class PipelineBenchmarkIT {
     Topics topics = Topics.create(kafka, partitions);
     AppProcess app = AppProcess.start(kafka, model, topics, "latency-" + partitions);
     try (var consumer = consumer(kafka, topics.output)) {
-      consumer.poll(Duration.ofMillis(500));
-      int count = Math.min(images.count(), rate * 15);
+      produce(kafka, topics.input, images, WARM_UP_IMAGES);
+      awaitPredictions(consumer, WARM_UP_IMAGES, null);
+      int count = rate * 15;
       Thread producer = openLoop(kafka, topics.input, images, count, rate);
       Histogram latencies = new Histogram(60_000, 3);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

@@ -84,6 +84,15 @@ class LeNetTest {
     INDArray actual = copy.output(images.reshape('c', 16, 28, 28, 1));
 
     assertThat(copy.numParams()).isEqualTo(LeNet.PARAMETERS);
+    assertThat(Nd4jRuntime.layerHelpers(copy))
+        .as("the copy's convolutions and pooling run on oneDNN too")
+        .containsExactly(
+            "MKLDNNConvHelper",
+            "MKLDNNSubsamplingHelper",
+            "MKLDNNConvHelper",
+            "MKLDNNSubsamplingHelper",
+            "none",
+            "none");
     assertThat(expected.argMax(1).toIntVector()).containsExactly(actual.argMax(1).toIntVector());
     assertThat(actual.ravel().toFloatVector())
         .containsExactly(expected.ravel().toFloatVector(), within(1e-5f));

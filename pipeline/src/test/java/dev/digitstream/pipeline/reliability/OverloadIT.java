@@ -17,14 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Offer three times the rate the stream-app sustains here: lag must grow while the load lasts and
+ * Offer about twice the rate the stream-app sustains here: lag must grow while the load lasts and
  * drain after it, memory must stay bounded (under 1.5 GB with a 1 GB heap), and no record may be
  * lost. {@code -Doverload.seconds=600} runs the 10-minute version (CI runs 45 s).
  */
 @Timeout(1800)
 class OverloadIT {
 
-  /** About 3x the exactly-once rate measured on this 2-core machine (BENCHMARKS.md). */
+  /** About twice the exactly-once rate measured on this 2-core machine (BENCHMARKS.md). */
   private static final int RATE = Integer.getInteger("overload.rate", 9_000);
 
   private static final int SECONDS = Integer.getInteger("overload.seconds", 45);

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +16,16 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 
 class LeNetTest {
+
+  /** The helper of each layer when convolution and pooling run on oneDNN. */
+  private static final String[] ONEDNN_HELPERS = {
+    "MKLDNNConvHelper",
+    "MKLDNNSubsamplingHelper",
+    "MKLDNNConvHelper",
+    "MKLDNNSubsamplingHelper",
+    "none",
+    "none"
+  };
 
   @BeforeAll
   static void setUp() {
@@ -61,14 +68,7 @@ class LeNetTest {
     network.fit(features, labels);
     network.output(features);
 
-    assertThat(Nd4jRuntime.layerHelpers(network))
-        .containsExactly(
-            "MKLDNNConvHelper",
-            "MKLDNNSubsamplingHelper",
-            "MKLDNNConvHelper",
-            "MKLDNNSubsamplingHelper",
-            "none",
-            "none");
+    assertThat(Nd4jRuntime.layerHelpers(network)).containsExactly(ONEDNN_HELPERS);
   }
 
   @ParameterizedTest
@@ -86,13 +86,7 @@ class LeNetTest {
     assertThat(copy.numParams()).isEqualTo(LeNet.PARAMETERS);
     assertThat(Nd4jRuntime.layerHelpers(copy))
         .as("the copy's convolutions and pooling run on oneDNN too")
-        .containsExactly(
-            "MKLDNNConvHelper",
-            "MKLDNNSubsamplingHelper",
-            "MKLDNNConvHelper",
-            "MKLDNNSubsamplingHelper",
-            "none",
-            "none");
+        .containsExactly(ONEDNN_HELPERS);
     assertThat(expected.argMax(1).toIntVector()).containsExactly(actual.argMax(1).toIntVector());
     assertThat(actual.ravel().toFloatVector())
         .containsExactly(expected.ravel().toFloatVector(), within(1e-5f));
@@ -103,19 +97,7 @@ class LeNetTest {
 
   @Test
   void shouldRefuseToMakeAChannelsLastCopyOfAnotherArchitecture() {
-    MultiLayerNetwork mlp =
-        new MultiLayerNetwork(
-            new NeuralNetConfiguration.Builder()
-                .list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(50).build())
-                .layer(
-                    new OutputLayer.Builder()
-                        .nIn(50)
-                        .nOut(10)
-                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
-                        .build())
-                .build());
-    mlp.init();
+    MultiLayerNetwork mlp = TestModels.anotherArchitecture();
 
     assertThatThrownBy(() -> LeNet.channelsLastCopy(mlp)).hasMessageStartingWith("not a LeNet");
   }

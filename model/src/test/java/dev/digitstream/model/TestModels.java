@@ -27,6 +27,13 @@ public final class TestModels {
    */
   public static java.nio.file.Path saveAnotherArchitecture(java.nio.file.Path file)
       throws java.io.IOException {
+    MultiLayerNetwork mlp = anotherArchitecture();
+    ModelFiles.save(mlp, metadataFor(mlp, 1), file);
+    return file;
+  }
+
+  /** A small MLP on the same input and output: a network that is not the LeNet. */
+  public static MultiLayerNetwork anotherArchitecture() {
     MultiLayerNetwork mlp =
         new MultiLayerNetwork(
             new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
@@ -44,8 +51,7 @@ public final class TestModels {
                         .build())
                 .build());
     mlp.init();
-    ModelFiles.save(mlp, metadataFor(mlp, 1), file);
-    return file;
+    return mlp;
   }
 
   public static ModelMetadata metadataFor(MultiLayerNetwork network, long seed) {

@@ -1,8 +1,13 @@
 package dev.digitstream.model;
 
 import dev.digitstream.contract.ImageRecord;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -25,8 +30,7 @@ public final class TestModels {
    * Writes a valid DL4J model with digit-stream metadata whose network is not the LeNet (a small
    * MLP) to {@code file}: what loading must refuse as another architecture.
    */
-  public static java.nio.file.Path saveAnotherArchitecture(java.nio.file.Path file)
-      throws java.io.IOException {
+  public static Path saveAnotherArchitecture(Path file) throws IOException {
     MultiLayerNetwork mlp = anotherArchitecture();
     ModelFiles.save(mlp, metadataFor(mlp, 1), file);
     return file;
@@ -36,15 +40,11 @@ public final class TestModels {
   public static MultiLayerNetwork anotherArchitecture() {
     MultiLayerNetwork mlp =
         new MultiLayerNetwork(
-            new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+            new NeuralNetConfiguration.Builder()
                 .list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(50).build())
                 .layer(
-                    new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder()
-                        .nIn(784)
-                        .nOut(50)
-                        .build())
-                .layer(
-                    new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder()
+                    new OutputLayer.Builder()
                         .nIn(50)
                         .nOut(10)
                         .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)

@@ -103,7 +103,8 @@ public final class StreamApp implements AutoCloseable {
             classifiers,
             () -> warmedUp(model, config.batchMaxSize()),
             config.batchMaxDelayMs(),
-            metrics.batches());
+            metrics.batches(),
+            System::currentTimeMillis);
 
     BatchMetrics.bindPending(registry, batchers::pending);
 

@@ -6,6 +6,7 @@ import dev.digitstream.streamapp.metrics.BatchMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The pending micro-batch of one stream thread, shared by all the tasks (partitions) that thread
@@ -16,9 +17,6 @@ public final class ThreadBatcher {
 
   private record Entry(PredictionSink owner, long sequence, byte[] image) {}
 
-  /** {@link #oldestMs} of a batch that the next tick will stamp. */
-  private static final long UNSTAMPED = Long.MIN_VALUE;
-
   private final BatchClassifier classifier;
   private final int maxSize;
   private final long maxDelayMs;
@@ -26,12 +24,16 @@ public final class ThreadBatcher {
   private final List<Entry> entries;
   private final List<byte[]> images;
   private final AtomicInteger pending = new AtomicInteger();
+  private final LongSupplier clockMs;
   private long oldestMs;
-  private long lastTickMs = Long.MIN_VALUE;
-  private boolean stampAtNextTick;
 
-  public ThreadBatcher(BatchClassifier classifier, long maxDelayMs, BatchMetrics metrics) {
+  /**
+   * @param clockMs the wall clock, read afresh on each call
+   */
+  public ThreadBatcher(
+      BatchClassifier classifier, long maxDelayMs, BatchMetrics metrics, LongSupplier clockMs) {
     this.classifier = classifier;
+    this.clockMs = clockMs;
     this.maxSize = classifier.maxBatch();
     this.maxDelayMs = maxDelayMs;
     this.metrics = metrics;
@@ -39,20 +41,14 @@ public final class ThreadBatcher {
     this.images = new ArrayList<>(maxSize);
   }
 
-  /**
-   * Adds an image; runs the batch when it is full.
-   *
-   * @param nowMs the stream thread's cached wall-clock time ({@code
-   *     ProcessorContext.currentSystemTimeMs()}), which Kafka Streams refreshes once per poll loop,
-   *     not per record
-   */
-  public void add(PredictionSink owner, long sequence, byte[] image, long nowMs) {
+  /** Adds an image; runs the batch when it is full. */
+  public void add(PredictionSink owner, long sequence, byte[] image) {
     if (entries.isEmpty()) {
-      // After a batch has run, the cached time lags the real one by at least its inference time;
-      // a batch stamped with it would look overdue at the next tick and run nearly empty (half of
-      // all batches did while draining a backlog). Such a batch is stamped by the next tick, whose
-      // time is read fresh.
-      oldestMs = stampAtNextTick ? UNSTAMPED : Math.max(nowMs, lastTickMs);
+      // Not the stream thread's cached time (ProcessorContext.currentSystemTimeMs): Kafka Streams
+      // refreshes it once per poll loop, so after a batch has run it lags by that inference, and
+      // a batch stamped with it looked overdue at the next tick and ran nearly empty (half of all
+      // batches did while draining a backlog).
+      oldestMs = clockMs.getAsLong();
     }
     entries.add(new Entry(owner, sequence, image));
     pending.incrementAndGet();
@@ -61,20 +57,9 @@ public final class ThreadBatcher {
     }
   }
 
-  /**
-   * Runs the batch if its oldest image has waited the maximum delay.
-   *
-   * @param nowMs the current wall-clock time, read fresh (a wall-clock punctuation's timestamp)
-   */
-  public void flushIfDue(long nowMs) {
-    lastTickMs = nowMs;
-    stampAtNextTick = false;
-    if (entries.isEmpty()) {
-      return;
-    }
-    if (oldestMs == UNSTAMPED) {
-      oldestMs = nowMs;
-    } else if (nowMs - oldestMs >= maxDelayMs) {
+  /** Runs the batch if its oldest image has waited the maximum delay. */
+  public void flushIfDue() {
+    if (!entries.isEmpty() && clockMs.getAsLong() - oldestMs >= maxDelayMs) {
       flush(FlushReason.DELAY);
     }
   }
@@ -97,7 +82,6 @@ public final class ThreadBatcher {
     }
     pending.addAndGet(-entries.size());
     entries.clear();
-    stampAtNextTick = true;
   }
 
   /**

@@ -74,16 +74,16 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     store.put(
         sequence,
         new PendingRecord(record.key(), record.value(), record.headers(), record.timestamp()));
-    batcher.add(this, sequence, record.value(), context.currentSystemTimeMs());
+    batcher.add(this, sequence, record.value());
     emitReady();
   }
 
-  private void tick(long nowMs) {
+  private void tick(long timestamp) {
     joinBatcher();
     if (batchers.draining()) {
       batcher.flush(FlushReason.SHUTDOWN);
     } else {
-      batcher.flushIfDue(nowMs);
+      batcher.flushIfDue();
     }
     emitReady();
   }
@@ -97,12 +97,11 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       return;
     }
     batcher = batchers.forCurrentThread();
-    long now = context.currentSystemTimeMs();
     try (KeyValueIterator<Long, PendingRecord> pending = store.all()) {
       while (pending.hasNext()) {
         KeyValue<Long, PendingRecord> entry = pending.next();
         nextSequence = Math.max(nextSequence, entry.key + 1);
-        batcher.add(this, entry.key, entry.value.value(), now);
+        batcher.add(this, entry.key, entry.value.value());
       }
     }
   }
@@ -113,7 +112,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   }
 
   private void emitReady() {
-    long now = context.currentSystemTimeMs();
+    long now = batchers.nowMs();
     KeyValue<Long, Prediction> done;
     while ((done = ready.poll()) != null) {
       PendingRecord pending = store.get(done.key);

@@ -236,10 +236,6 @@ class PipelineBenchmarkIT {
   }
 
   /**
-   * Preloads 60,000 labelled images, then times the stream-app from start of output to the last
-   * prediction.
-   */
-  /**
    * Warms the stream-app up on {@link #WARM_UP_IMAGES} images (a cold JVM spends its first seconds
    * compiling), then times the drain of a backlog of {@link #BACKLOG_IMAGES}: first to last
    * committed prediction. Batch sizes, step times and CPU use are those of the measured drain only.
@@ -580,7 +576,7 @@ class PipelineBenchmarkIT {
           out.append(String.format("%s: %.0f batches, mean %.1f; ", reason, count, sum / count));
         }
       }
-      // Label order differs between Prometheus text writers: find le and reason separately.
+      // le and reason are matched separately, whatever their order in the line.
       Matcher buckets =
           Pattern.compile("(?m)^(digitstream_batch_size_bucket\\{([^}]*)\\}) ").matcher(after);
       Pattern le = Pattern.compile("le=\"([^\"]+)\"");

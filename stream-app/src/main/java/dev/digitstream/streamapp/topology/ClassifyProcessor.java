@@ -112,6 +112,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   }
 
   private void emitReady() {
+    if (ready.isEmpty()) {
+      return;
+    }
     long now = batchers.nowMs();
     KeyValue<Long, Prediction> done;
     while ((done = ready.poll()) != null) {

@@ -28,5 +28,17 @@ public final class HeaderNames {
   /** Dead-letter records: the offset the record was read from. */
   public static final String DLQ_SOURCE_OFFSET = "dlq.source.offset";
 
+  /** Dead-letter records: the original value's length in bytes (ASCII decimal), when truncated. */
+  public static final String DLQ_VALUE_SIZE = "dlq.value.size";
+
+  /** Dead-letter records: the original value's SHA-256 (lower-case hex), when truncated. */
+  public static final String DLQ_VALUE_SHA256 = "dlq.value.sha256";
+
+  /** Dead-letter records: the original key's length in bytes, when the key was truncated. */
+  public static final String DLQ_KEY_SIZE = "dlq.key.size";
+
+  /** Dead-letter records: the original key's SHA-256, when the key was truncated. */
+  public static final String DLQ_KEY_SHA256 = "dlq.key.sha256";
+
   private HeaderNames() {}
 }

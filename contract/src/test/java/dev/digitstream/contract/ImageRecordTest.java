@@ -44,6 +44,12 @@ class ImageRecordTest {
   void shouldUseStableLowCardinalityReasonCodes() {
     assertThat(InvalidReason.values())
         .extracting(InvalidReason::code)
-        .containsExactly("null-value", "empty-value", "wrong-length", "bad-label");
+        .containsExactly(
+            "null-value",
+            "empty-value",
+            "wrong-length",
+            "bad-label",
+            "too-large",
+            "processing-error");
   }
 }

@@ -10,8 +10,9 @@ import sun.misc.Signal;
 
 /**
  * Entry point: configuration from the environment, then {@link StreamApp}. Exit codes: 0 after
- * SIGTERM/SIGINT with pending batches drained; 1 when start-up fails (model, topics, broker) or
- * Kafka Streams stops on an error; 2 for invalid configuration.
+ * SIGTERM/SIGINT with every computed prediction emitted and Kafka Streams closed in time; 1 when
+ * start-up fails (model, topics, broker), Kafka Streams stops on an error, or the stop did not
+ * finish in time; 2 for invalid configuration.
  */
 public final class Main {
 
@@ -41,18 +42,20 @@ public final class Main {
       LOG.error("cannot start: {}", e.getMessage());
       return 1;
     }
-    try (app) {
+    try {
       while (!stop.await(200, TimeUnit.MILLISECONDS)) {
         if (app.failed()) {
           LOG.error("Kafka Streams stopped in state {}; exiting", app.state());
+          app.stop();
           return 1;
         }
       }
-      LOG.info("stop requested; draining");
-      return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      app.stop();
       return 1;
     }
+    LOG.info("stop requested; draining");
+    return app.stop() ? 0 : 1;
   }
 }

@@ -8,7 +8,9 @@ import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.streamapp.http.MetricsServer;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
+import dev.digitstream.streamapp.metrics.FlowMetrics;
 import dev.digitstream.streamapp.metrics.PipelineMetrics;
+import dev.digitstream.streamapp.topology.RecordSizeLimit;
 import dev.digitstream.streamapp.topology.TopologyFactory;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -31,11 +33,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running application: model copies warmed up, metrics bound, HTTP endpoint serving, Kafka
- * Streams started. {@link #close} drains pending batches before stopping.
+ * Streams started. {@link #stop} drains pending batches before stopping.
  */
 public final class StreamApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamApp.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final StreamAppConfig config;
   private final KafkaStreams streams;
@@ -67,12 +70,12 @@ public final class StreamApp implements AutoCloseable {
    *
    * @throws StartupException with a one-line reason when the model or the topics are not usable
    */
-  public static StreamApp start(StreamAppConfig config) throws StartupException {
-    LOG.info("starting with {}", config);
-    Nd4jRuntime.configure(config.nd4jThreads());
+  public static StreamApp start(StreamAppConfig requested) throws StartupException {
+    LOG.info("starting with {}", requested);
+    Nd4jRuntime.configure(requested.nd4jThreads());
     LoadedModel model;
     try {
-      model = ModelFiles.load(ModelFiles.resolve(config.modelPath()));
+      model = ModelFiles.load(ModelFiles.resolve(requested.modelPath()));
     } catch (IOException e) {
       throw new StartupException(e.getMessage(), e);
     }
@@ -83,10 +86,12 @@ public final class StreamApp implements AutoCloseable {
         model.metadata().testAccuracy(),
         Nd4jRuntime.oneDnnAvailable());
     List<BatchClassifier> classifiers = new ArrayList<>();
-    for (int i = 0; i < config.streamThreads(); i++) {
-      classifiers.add(warmedUp(model, config.batchMaxSize()));
+    for (int i = 0; i < requested.streamThreads(); i++) {
+      classifiers.add(warmedUp(model, requested.batchMaxSize()));
     }
-    Topics.ensure(config);
+    Topics.Cluster cluster = Topics.ensure(requested);
+    StreamAppConfig config = forCluster(requested, cluster.brokers());
+    RecordSizeLimit limit = sizeLimit(config, cluster);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
@@ -98,19 +103,20 @@ public final class StreamApp implements AutoCloseable {
     PipelineMetrics metrics =
         PipelineMetrics.bind(
             registry, config.batchMaxSize(), config.rollingAccuracyWindow(), model.metadata());
+    int maxBatch = config.batchMaxSize();
     Batchers batchers =
-        new Batchers(
+        Batchers.withSystemClocks(
             classifiers,
-            () -> warmedUp(model, config.batchMaxSize()),
+            () -> warmedUp(model, maxBatch),
             config.batchMaxDelayMs(),
-            metrics.batches(),
-            System::currentTimeMillis);
+            metrics.batches());
 
     BatchMetrics.bindPending(registry, batchers::pending);
+    FlowMetrics.bindStored(registry, batchers.stored()::get);
 
     KafkaStreams streams =
         new KafkaStreams(
-            TopologyFactory.build(config, batchers, metrics), config.streamsProperties());
+            TopologyFactory.build(config, batchers, metrics, limit), config.streamsProperties());
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("stream thread failed; shutting the application down", e);
@@ -144,6 +150,30 @@ public final class StreamApp implements AutoCloseable {
         config.metricsBindAddress(),
         http.port());
     return new StreamApp(config, streams, batchers, http, registry, streamsMetrics, model);
+  }
+
+  /** The configuration with the changelog's replicas capped to the cluster's size. */
+  private static StreamAppConfig forCluster(StreamAppConfig config, int brokers) {
+    StreamAppConfig capped = config.forCluster(brokers);
+    if (capped.changelogReplicationFactor() < config.changelogReplicationFactor()) {
+      LOG.warn(
+          "only {} broker(s): the {} changelog gets {} replica(s) instead of {}, and loses records"
+              + " awaiting prediction if that broker's disk is lost",
+          brokers,
+          TopologyFactory.PENDING_STORE,
+          capped.changelogReplicationFactor(),
+          config.changelogReplicationFactor());
+    }
+    return capped;
+  }
+
+  /**
+   * The largest record the app may write: the producer's limit and the topics', less 1/64 when the
+   * producer compresses (a compressed batch of incompressible bytes is a little larger).
+   */
+  private static RecordSizeLimit sizeLimit(StreamAppConfig config, Topics.Cluster cluster) {
+    int max = Math.min(config.producerMaxRequestSize(), cluster.maxMessageBytes());
+    return new RecordSizeLimit(config.producerCompresses() ? max - max / 64 : max);
   }
 
   /** A classifier that has run once at every batch size it will commonly see. */
@@ -182,13 +212,18 @@ public final class StreamApp implements AutoCloseable {
     return model;
   }
 
-  /** Flushes pending batches (bounded wait), then stops consuming and closes everything. */
-  @Override
-  public void close() {
+  /**
+   * Stops gracefully: runs what waits in batches and emits every computed prediction (bounded
+   * wait), then closes Kafka Streams, which commits and leaves the group so that the partitions
+   * move at once.
+   *
+   * @return whether everything was emitted and Kafka Streams closed within its timeout
+   */
+  public boolean stop() {
     batchers.drain();
     long deadline =
-        System.nanoTime() + Duration.ofMillis(config.batchMaxDelayMs() + 5_000).toNanos();
-    while (batchers.pending() > 0
+        System.nanoTime() + Duration.ofMillis(config.batchMaxDelayMs() + 10_000).toNanos();
+    while (unsettled() > 0
         && streams.state() == KafkaStreams.State.RUNNING
         && System.nanoTime() < deadline) {
       try {
@@ -198,12 +233,31 @@ public final class StreamApp implements AutoCloseable {
         break;
       }
     }
-    LOG.info(
-        "closing; {} image(s) left pending, kept in the changelog for the next start",
-        batchers.pending());
-    streams.close(Duration.ofSeconds(30));
+    long left = unsettled();
+    if (left == 0) {
+      LOG.info("closing; every computed prediction emitted");
+    } else {
+      LOG.warn(
+          "closing with {} image(s) not yet predicted or emitted; kept in the changelog, they are"
+              + " predicted after the next start",
+          left);
+    }
+    boolean closed = streams.close(CLOSE_TIMEOUT);
+    if (!closed) {
+      LOG.error("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+    }
     streamsMetrics.close();
     http.close();
     registry.close();
+    return closed && left == 0;
+  }
+
+  private long unsettled() {
+    return batchers.pending() + batchers.unsettled().get();
+  }
+
+  @Override
+  public void close() {
+    stop();
   }
 }

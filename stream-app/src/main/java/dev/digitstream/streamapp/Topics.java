@@ -9,17 +9,34 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Checks at start-up that the topics exist, creating them when configured to. */
+/**
+ * Checks at start-up that the topics exist, creating them when configured to, and reads what the
+ * app's guarantees depend on: the number of brokers and the topics' record size limits.
+ */
 final class Topics {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
   private static final long TIMEOUT_S = 30;
+
+  /**
+   * @param brokers brokers in the cluster
+   * @param maxMessageBytes the smallest {@code max.message.bytes} of the output and dead-letter
+   *     topics, or {@link Integer#MAX_VALUE} when they cannot be read (no DESCRIBE_CONFIGS)
+   */
+  record Cluster(int brokers, int maxMessageBytes) {}
 
   private Topics() {}
 
-  static void ensure(StreamAppConfig config) throws StartupException {
+  static Cluster ensure(StreamAppConfig config) throws StartupException {
     var props = config.streamsProperties();
     props.put(
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
@@ -32,29 +49,11 @@ final class Topics {
           missing.add(topic);
         }
       }
-      if (missing.isEmpty()) {
-        return;
+      if (!missing.isEmpty()) {
+        create(admin, config, missing);
       }
-      if (!config.createTopics()) {
-        throw new StartupException(
-            "topic(s) %s do not exist on %s; create them or set CREATE_TOPICS=true"
-                .formatted(missing, config.bootstrapServers()));
-      }
-      List<NewTopic> topics = new ArrayList<>();
-      for (String topic : missing) {
-        topics.add(
-            new NewTopic(
-                topic,
-                java.util.Optional.of(config.topicPartitions()),
-                java.util.Optional.empty()));
-      }
-      try {
-        admin.createTopics(topics).all().get(TIMEOUT_S, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
+      int brokers = admin.describeCluster().nodes().get(TIMEOUT_S, TimeUnit.SECONDS).size();
+      return new Cluster(brokers, maxMessageBytes(admin, config));
     } catch (TimeoutException e) {
       throw new StartupException(
           "cannot reach Kafka at %s within %d s".formatted(config.bootstrapServers(), TIMEOUT_S),
@@ -67,6 +66,55 @@ final class Topics {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted while checking topics", e);
+    }
+  }
+
+  private static void create(Admin admin, StreamAppConfig config, List<String> missing)
+      throws StartupException, ExecutionException, InterruptedException, TimeoutException {
+    if (!config.createTopics()) {
+      throw new StartupException(
+          "topic(s) %s do not exist on %s; create them or set CREATE_TOPICS=true"
+              .formatted(missing, config.bootstrapServers()));
+    }
+    List<NewTopic> topics = new ArrayList<>();
+    for (String topic : missing) {
+      topics.add(
+          new NewTopic(
+              topic, java.util.Optional.of(config.topicPartitions()), java.util.Optional.empty()));
+    }
+    try {
+      admin.createTopics(topics).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+    }
+  }
+
+  private static int maxMessageBytes(Admin admin, StreamAppConfig config)
+      throws InterruptedException, TimeoutException {
+    List<ConfigResource> topics =
+        List.of(
+            new ConfigResource(ConfigResource.Type.TOPIC, config.outputTopic()),
+            new ConfigResource(ConfigResource.Type.TOPIC, config.dlqTopic()));
+    try {
+      int min = Integer.MAX_VALUE;
+      for (Config c :
+          admin.describeConfigs(topics).all().get(TIMEOUT_S, TimeUnit.SECONDS).values()) {
+        ConfigEntry entry = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        if (entry != null && entry.value() != null) {
+          min = Math.min(min, Integer.parseInt(entry.value()));
+        }
+      }
+      return min;
+    } catch (ExecutionException e) {
+      LOG.warn(
+          "cannot read max.message.bytes of {} and {} ({}); assuming they take what the producer"
+              + " sends",
+          config.outputTopic(),
+          config.dlqTopic(),
+          e.getCause().getMessage());
+      return Integer.MAX_VALUE;
     }
   }
 }

@@ -6,13 +6,15 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * Hands each stream thread its {@link ThreadBatcher}, created on first use with a classifier from
  * the pool of warmed-up model copies (one per stream thread), or made on demand when the pool is
- * empty. Also carries the clock and the shutdown "drain" flag the processors look at.
+ * empty. Also carries the clocks, the shutdown "drain" flag the processors look at, and the counts
+ * a graceful stop waits on.
  */
 public final class Batchers {
 
@@ -20,28 +22,49 @@ public final class Batchers {
   private final Supplier<BatchClassifier> fallback;
   private final long maxDelayMs;
   private final BatchMetrics metrics;
-  private final LongSupplier clockMs;
+  private final LongSupplier wallClockMs;
+  private final LongSupplier monotonicMs;
   private final Map<Thread, ThreadBatcher> byThread = new ConcurrentHashMap<>();
+  private final AtomicLong unsettled = new AtomicLong();
+  private final AtomicLong stored = new AtomicLong();
   private volatile boolean draining;
 
   /**
    * @param warmed ready classifiers, one per expected stream thread
    * @param fallback makes a classifier when a thread finds the pool empty (threads added later)
-   * @param clockMs the wall clock of batch deadlines and latencies ({@code
-   *     System::currentTimeMillis}; tests give their own)
+   * @param wallClockMs the wall clock of end-to-end latencies ({@code System::currentTimeMillis})
+   * @param monotonicMs the clock of batch deadlines, monotonic (nanoTime in ms); tests give their
+   *     own clocks
    */
   public Batchers(
       Iterable<BatchClassifier> warmed,
       Supplier<BatchClassifier> fallback,
       long maxDelayMs,
       BatchMetrics metrics,
-      LongSupplier clockMs) {
+      LongSupplier wallClockMs,
+      LongSupplier monotonicMs) {
     this.warmed = new LinkedBlockingQueue<>();
     warmed.forEach(this.warmed::add);
     this.fallback = fallback;
     this.maxDelayMs = maxDelayMs;
     this.metrics = metrics;
-    this.clockMs = clockMs;
+    this.wallClockMs = wallClockMs;
+    this.monotonicMs = monotonicMs;
+  }
+
+  /** The system clocks: wall clock for latencies, {@code System.nanoTime} for deadlines. */
+  public static Batchers withSystemClocks(
+      Iterable<BatchClassifier> warmed,
+      Supplier<BatchClassifier> fallback,
+      long maxDelayMs,
+      BatchMetrics metrics) {
+    return new Batchers(
+        warmed,
+        fallback,
+        maxDelayMs,
+        metrics,
+        System::currentTimeMillis,
+        () -> System.nanoTime() / 1_000_000);
   }
 
   /** The batcher of the calling stream thread. */
@@ -51,18 +74,33 @@ public final class Batchers {
         t -> {
           BatchClassifier classifier = warmed.poll();
           return new ThreadBatcher(
-              classifier != null ? classifier : fallback.get(), maxDelayMs, metrics, clockMs);
+              classifier != null ? classifier : fallback.get(), maxDelayMs, metrics, monotonicMs);
         });
   }
 
   /** The current wall-clock time, read afresh. */
   public long nowMs() {
-    return clockMs.getAsLong();
+    return wallClockMs.getAsLong();
   }
 
   /** Images waiting for inference on all threads. */
   public int pending() {
     return byThread.values().stream().mapToInt(ThreadBatcher::pending).sum();
+  }
+
+  /**
+   * Counts predictions computed but not yet settled: not yet emitted by their task, or (under
+   * at-least-once) emitted but with their pending-store entry not yet deleted. A graceful stop
+   * waits for this to reach 0 so that it neither drops a computed prediction nor leaves an entry
+   * that a restart would predict again.
+   */
+  public AtomicLong unsettled() {
+    return unsettled;
+  }
+
+  /** Counts the entries of all pending stores on this instance (records awaiting a prediction). */
+  public AtomicLong stored() {
+    return stored;
   }
 
   /** From now on, every punctuation flushes whatever is pending (shutdown). */

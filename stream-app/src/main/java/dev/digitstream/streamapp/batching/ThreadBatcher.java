@@ -24,16 +24,17 @@ public final class ThreadBatcher {
   private final List<Entry> entries;
   private final List<byte[]> images;
   private final AtomicInteger pending = new AtomicInteger();
-  private final LongSupplier clockMs;
+  private final LongSupplier monotonicMs;
   private long oldestMs;
 
   /**
-   * @param clockMs the wall clock, read afresh on each call
+   * @param monotonicMs a monotonic clock in milliseconds, read afresh on each call: a wall clock
+   *     stepped back would hold delay flushes until it caught up
    */
   public ThreadBatcher(
-      BatchClassifier classifier, long maxDelayMs, BatchMetrics metrics, LongSupplier clockMs) {
+      BatchClassifier classifier, long maxDelayMs, BatchMetrics metrics, LongSupplier monotonicMs) {
     this.classifier = classifier;
-    this.clockMs = clockMs;
+    this.monotonicMs = monotonicMs;
     this.maxSize = classifier.maxBatch();
     this.maxDelayMs = maxDelayMs;
     this.metrics = metrics;
@@ -48,7 +49,7 @@ public final class ThreadBatcher {
       // refreshes it once per poll loop, so after a batch has run it lags by that inference, and
       // a batch stamped with it looked overdue at the next tick and ran nearly empty (half of all
       // batches did while draining a backlog).
-      oldestMs = clockMs.getAsLong();
+      oldestMs = monotonicMs.getAsLong();
     }
     entries.add(new Entry(owner, sequence, image));
     pending.incrementAndGet();
@@ -59,29 +60,38 @@ public final class ThreadBatcher {
 
   /** Runs the batch if its oldest image has waited the maximum delay. */
   public void flushIfDue() {
-    if (!entries.isEmpty() && clockMs.getAsLong() - oldestMs >= maxDelayMs) {
+    if (!entries.isEmpty() && monotonicMs.getAsLong() - oldestMs >= maxDelayMs) {
       flush(FlushReason.DELAY);
     }
   }
 
-  /** Runs the batch now, whatever its size; the predictions go to each image's owner. */
+  /**
+   * Runs the batch now, whatever its size; the predictions go to each image's owner. The batch is
+   * emptied even when inference throws: its images stay in their tasks' pending stores, and the
+   * exception (not about one record) stops the thread, so they are classified after the restart
+   * instead of wedging this batch.
+   */
   public void flush(FlushReason reason) {
     if (entries.isEmpty()) {
       return;
     }
-    images.clear();
-    for (Entry e : entries) {
-      images.add(e.image());
+    try {
+      images.clear();
+      for (Entry e : entries) {
+        images.add(e.image());
+      }
+      BatchClassifier.Result result = classifier.classify(images);
+      metrics.batch(reason, entries.size(), result);
+      List<Prediction> predictions = result.predictions();
+      for (int i = 0; i < entries.size(); i++) {
+        Entry e = entries.get(i);
+        e.owner().accept(e.sequence(), predictions.get(i));
+      }
+    } finally {
+      pending.addAndGet(-entries.size());
+      entries.clear();
+      images.clear();
     }
-    BatchClassifier.Result result = classifier.classify(images);
-    metrics.batch(reason, entries.size(), result);
-    List<Prediction> predictions = result.predictions();
-    for (int i = 0; i < entries.size(); i++) {
-      Entry e = entries.get(i);
-      e.owner().accept(e.sequence(), predictions.get(i));
-    }
-    pending.addAndGet(-entries.size());
-    entries.clear();
   }
 
   /**

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 
 /**
  * The stream application's configuration, read from environment variables. Every setting has a
@@ -42,6 +44,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param rollingAccuracyWindow {@code ROLLING_ACCURACY_WINDOW}: labelled predictions in the rolling
  *     accuracy gauge, default 1000
  * @param stateDir {@code STATE_DIR}: Kafka Streams state folder, default Kafka Streams' own
+ * @param changelogReplicationFactor {@code CHANGELOG_REPLICATION_FACTOR}: replicas of the
+ *     pending-images changelog, the only durable copy of records whose offsets were committed
+ *     before their predictions; default 3, lowered to the number of brokers on a smaller cluster
+ *     (with a warning)
+ * @param changelogMinInsyncReplicas {@code CHANGELOG_MIN_INSYNC_REPLICAS}: its {@code
+ *     min.insync.replicas}, default 2, at most the replication factor
  * @param kafkaProperties any {@code KAFKA_CFG_<NAME>} variable, passed to every Kafka client as
  *     property {@code name} with underscores turned into dots, lower case (for example {@code
  *     KAFKA_CFG_SECURITY_PROTOCOL=SASL_SSL})
@@ -65,10 +73,23 @@ public record StreamAppConfig(
     int topicPartitions,
     int rollingAccuracyWindow,
     String stateDir,
+    int changelogReplicationFactor,
+    int changelogMinInsyncReplicas,
     Map<String, String> kafkaProperties) {
 
   public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
   public static final String AT_LEAST_ONCE = "at_least_once";
+
+  /**
+   * Kafka Streams settings the delivery guarantee depends on, set by the app and refused as {@code
+   * KAFKA_CFG_*} pass-through: a handler that continues drops the record it gives up on, and the
+   * stock timestamp extractor stops the thread on a negative timestamp.
+   */
+  static final List<String> GUARDED =
+      List.of(
+          StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+          StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+          StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG);
 
   /** Reads and validates the configuration. */
   public static StreamAppConfig fromEnv(Map<String, String> env) {
@@ -94,15 +115,78 @@ public record StreamAppConfig(
             r.integer("TOPIC_PARTITIONS", 1, 1, 10_000),
             r.integer("ROLLING_ACCURACY_WINDOW", 1000, 1, 1_000_000),
             r.string("STATE_DIR", ""),
+            r.integer("CHANGELOG_REPLICATION_FACTOR", 3, 1, 32),
+            r.integer("CHANGELOG_MIN_INSYNC_REPLICAS", 2, 1, 32),
             KafkaClientEnv.properties(env));
     if (config.inputTopic().equals(config.outputTopic())
         || config.inputTopic().equals(config.dlqTopic())) {
       r.problems.add("INPUT_TOPIC must differ from OUTPUT_TOPIC and DLQ_TOPIC");
     }
+    if (config.changelogMinInsyncReplicas() > config.changelogReplicationFactor()) {
+      r.problems.add("CHANGELOG_MIN_INSYNC_REPLICAS must not exceed CHANGELOG_REPLICATION_FACTOR");
+    }
+    config.kafkaProperties().forEach((name, value) -> checkPassThrough(name, value, r.problems));
     if (!r.problems.isEmpty()) {
       throw new ConfigException(r.problems);
     }
     return config;
+  }
+
+  private static void checkPassThrough(String name, String value, List<String> problems) {
+    String bare = name.replaceFirst("^(producer|main\\.consumer|consumer)\\.", "");
+    String variable = KafkaClientEnv.PREFIX + name.toUpperCase(Locale.ROOT).replace('.', '_');
+    if (GUARDED.contains(name)) {
+      problems.add(variable + " cannot be set: the stream-app sets " + name + " itself");
+    } else if (bare.equals(ProducerConfig.ACKS_CONFIG)
+        && !value.trim().equals("all")
+        && !value.trim().equals("-1")) {
+      problems.add(variable + " must be all (or -1): fewer acknowledgements can lose records");
+    }
+  }
+
+  /** This configuration for a cluster of {@code brokers} brokers: the changelog replicas capped. */
+  public StreamAppConfig forCluster(int brokers) {
+    int replicas = Math.min(changelogReplicationFactor, Math.max(1, brokers));
+    return new StreamAppConfig(
+        bootstrapServers,
+        applicationId,
+        inputTopic,
+        outputTopic,
+        dlqTopic,
+        modelPath,
+        batchMaxSize,
+        batchMaxDelayMs,
+        streamThreads,
+        nd4jThreads,
+        processingGuarantee,
+        commitIntervalMs,
+        metricsPort,
+        metricsBindAddress,
+        createTopics,
+        topicPartitions,
+        rollingAccuracyWindow,
+        stateDir,
+        replicas,
+        Math.min(changelogMinInsyncReplicas, replicas),
+        kafkaProperties);
+  }
+
+  /** The producer's {@code max.request.size}: as passed through, else Kafka's default. */
+  public int producerMaxRequestSize() {
+    String value =
+        kafkaProperties.getOrDefault(
+            StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+            kafkaProperties.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    return value == null ? 1_048_576 : Integer.parseInt(value.trim());
+  }
+
+  /** Whether the producer compresses (so a batch may exceed its records' size a little). */
+  public boolean producerCompresses() {
+    String value =
+        kafkaProperties.getOrDefault(
+            StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG),
+            kafkaProperties.getOrDefault(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"));
+    return !value.trim().equalsIgnoreCase("none");
   }
 
   /** The Kafka Streams properties: our defaults, then the pass-through properties, then ours. */
@@ -124,6 +208,19 @@ public record StreamAppConfig(
     if (!stateDir.isEmpty()) {
       props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
     }
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, changelogReplicationFactor);
+    props.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailProcessingExceptionHandler.class);
+    props.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DefaultProductionExceptionHandler.class);
+    props.put(
+        StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, WallClockIfInvalidTimestamp.class);
+    // Kafka Streams keeps a stopped member in the group until session.timeout.ms (45 s) has passed,
+    // and in 4.1 KafkaStreams.CloseOptions.leaveGroup acts only for static members: this internal
+    // consumer setting makes a graceful close leave the group, so its partitions move at once.
+    props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
     return props;
   }
 
@@ -134,6 +231,7 @@ public record StreamAppConfig(
             + " dlqTopic=%s, modelPath=%s, batchMaxSize=%d, batchMaxDelayMs=%d, streamThreads=%d,"
             + " nd4jThreads=%d, processingGuarantee=%s, commitIntervalMs=%d, metrics=%s:%d,"
             + " createTopics=%s, topicPartitions=%d, rollingAccuracyWindow=%d, stateDir=%s,"
+            + " changelogReplicationFactor=%d, changelogMinInsyncReplicas=%d,"
             + " kafkaProperties=%s]")
         .formatted(
             bootstrapServers,
@@ -154,6 +252,8 @@ public record StreamAppConfig(
             topicPartitions,
             rollingAccuracyWindow,
             stateDir.isEmpty() ? "(default)" : stateDir,
+            changelogReplicationFactor,
+            changelogMinInsyncReplicas,
             masked);
   }
 

@@ -2,6 +2,7 @@ package dev.digitstream.streamapp.metrics;
 
 import dev.digitstream.contract.InvalidReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** What flows through: records in, predictions out, dead letters by reason, end-to-end latency. */
 public final class FlowMetrics implements MeterBinder {
@@ -17,11 +19,14 @@ public final class FlowMetrics implements MeterBinder {
   public static final String PREDICTIONS_OUT = "digitstream.predictions.out";
   public static final String DEAD_LETTERS = "digitstream.dead.letters";
   public static final String END_TO_END_LATENCY = "digitstream.end.to.end.latency";
+  public static final String PENDING_RESTORED = "digitstream.pending.restored";
+  public static final String PENDING_STORED = "digitstream.pending.stored";
 
   private Counter recordsIn;
   private Counter predictionsOut;
   private final Map<InvalidReason, Counter> deadLetters = new EnumMap<>(InvalidReason.class);
   private Timer endToEnd;
+  private Counter restored;
 
   @Override
   public void bindTo(MeterRegistry registry) {
@@ -43,6 +48,19 @@ public final class FlowMetrics implements MeterBinder {
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(60))
             .register(registry);
+    restored =
+        Counter.builder(PENDING_RESTORED)
+            .description(
+                "Records found in a restored pending store and classified again (after a crash,"
+                    + " a rebalance or a revived task; under at-least-once each may be a duplicate)")
+            .register(registry);
+  }
+
+  /** A gauge of the records in this instance's pending stores, waiting for their prediction. */
+  public static void bindStored(MeterRegistry registry, Supplier<Number> stored) {
+    Gauge.builder(PENDING_STORED, stored)
+        .description("Records in the pending stores of this instance awaiting their prediction")
+        .register(registry);
   }
 
   public void recordIn() {
@@ -51,6 +69,10 @@ public final class FlowMetrics implements MeterBinder {
 
   public void deadLettered(InvalidReason reason) {
     deadLetters.get(reason).increment();
+  }
+
+  public void restored(long records) {
+    restored.increment(records);
   }
 
   public void predictionOut(long latencyMs) {

@@ -10,78 +10,161 @@ import dev.digitstream.streamapp.batching.FlushReason;
 import dev.digitstream.streamapp.batching.PredictionSink;
 import dev.digitstream.streamapp.batching.ThreadBatcher;
 import dev.digitstream.streamapp.metrics.PipelineMetrics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One per stream task. Invalid records go straight to the dead-letter topic. A valid record is
  * first written to the task's changelogged pending store, then added to its thread's shared batch;
- * its prediction is emitted and its store entry deleted together, from this task's own context.
+ * its prediction is emitted and its store entry deleted from this task's own context.
  *
  * <p>Why this is crash-safe: Kafka Streams commits a task's input offsets together with its store
- * changelog (atomically under exactly-once, changelog first under at-least-once). A record whose
- * offset is committed is therefore either already predicted or still in the store, and a restarted
- * instance restores the store and classifies what it finds there. Nothing waits only in memory.
+ * changelog (atomically under exactly-once, after flushing every send under at-least-once). A
+ * record whose offset is committed is therefore either already predicted or still in the store, and
+ * a restarted instance restores the store and classifies what it finds there. Nothing waits only in
+ * memory.
+ *
+ * <p>Under at-least-once the delete must also wait: its tombstone and the prediction go to
+ * different partitions, and the tombstone may be acknowledged first. An entry whose input offset
+ * may already be committed (it was stored before the last commit, or restored) is therefore deleted
+ * only once a commit has flushed its prediction ({@link CommitCounter}); an entry stored since the
+ * last commit is deleted at once, as its input is read again if the prediction is lost.
+ *
+ * <p>Kafka Streams may close and re-initialise this same instance (a revived task); {@link #init}
+ * starts from a clean slate and the restored store is re-queued on first use.
  */
 final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[]>, PredictionSink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClassifyProcessor.class);
+  private static final int MAX_ERROR_DETAIL = 1_000;
+
+  private record Emitted(long sequence, long commit) {}
 
   private final Batchers batchers;
   private final PipelineMetrics metrics;
   private final long tickMs;
+  private final boolean atLeastOnce;
+  private final DeadLetters deadLetters;
+  private final RecordSizeLimit limit;
   private final ArrayDeque<KeyValue<Long, Prediction>> ready = new ArrayDeque<>();
+  private final ArrayDeque<Emitted> awaitingCommit = new ArrayDeque<>();
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<Long, PendingRecord> store;
+  private CommitCounter commits;
+  private Cancellable punctuation;
   private ThreadBatcher batcher;
   private long nextSequence;
+  private long storedHere;
+  private long lastCommitSeen;
+  private long firstSinceCommit;
 
-  ClassifyProcessor(Batchers batchers, PipelineMetrics metrics, long tickMs) {
+  ClassifyProcessor(
+      Batchers batchers,
+      PipelineMetrics metrics,
+      long tickMs,
+      boolean atLeastOnce,
+      RecordSizeLimit limit) {
     this.batchers = batchers;
     this.metrics = metrics;
     this.tickMs = tickMs;
+    this.atLeastOnce = atLeastOnce;
+    this.limit = limit;
+    this.deadLetters = new DeadLetters(limit);
   }
 
   @Override
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
     this.store = context.getStateStore(TopologyFactory.PENDING_STORE);
-    context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, this::tick);
+    this.commits = context.getStateStore(TopologyFactory.COMMIT_COUNTER);
+    this.batcher = null;
+    this.nextSequence = 0;
+    this.lastCommitSeen = commits.commits();
+    this.firstSinceCommit = 0;
+    this.punctuation =
+        context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, this::tick);
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     joinBatcher();
+    settleCommitted();
     metrics.flow().recordIn();
-    Header label = record.headers().lastHeader(HeaderNames.LABEL);
-    byte[] labelValue = label == null ? null : label.value() == null ? new byte[0] : label.value();
-    Optional<InvalidReason> invalid = ImageRecord.check(record.value(), labelValue);
-    if (invalid.isPresent()) {
-      deadLetter(record, invalid.get());
-      return;
+    long sequence = admit(record);
+    if (sequence >= 0) {
+      batcher.add(this, sequence, record.value());
     }
-    long sequence = nextSequence++;
-    store.put(
-        sequence,
-        new PendingRecord(record.key(), record.value(), record.headers(), record.timestamp()));
-    batcher.add(this, sequence, record.value());
     emitReady();
+  }
+
+  /**
+   * Stores a valid record and returns its sequence number, or dead-letters it and returns -1. An
+   * unexpected exception here concerns this one record: it is dead-lettered as {@code
+   * processing-error} instead of stopping the thread on every restart. Kafka's own exceptions (a
+   * fenced producer, a migrated task) are not about the record and propagate.
+   */
+  private long admit(Record<byte[], byte[]> record) {
+    try {
+      Header label = record.headers().lastHeader(HeaderNames.LABEL);
+      byte[] labelValue =
+          label == null ? null : label.value() == null ? new byte[0] : label.value();
+      Optional<InvalidReason> invalid = ImageRecord.check(record.value(), labelValue);
+      if (invalid.isPresent()) {
+        deadLetter(record, invalid.get(), detail(record, invalid.get()));
+        return -1;
+      }
+      PendingRecord pending =
+          new PendingRecord(record.key(), record.value(), record.headers(), record.timestamp());
+      Header[] headers = record.headers().toArray();
+      if (!limit.predictionFits(record.key(), headers)
+          || !limit.pendingEntryFits(pending.serializedSize())) {
+        deadLetter(
+            record,
+            InvalidReason.TOO_LARGE,
+            "its prediction or pending-store entry would exceed the "
+                + limit.maxBytes()
+                + "-byte record limit");
+        return -1;
+      }
+      long sequence = nextSequence++;
+      store.put(sequence, pending);
+      stored(1);
+      return sequence;
+    } catch (KafkaException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.warn("record at {} dead-lettered: processing failed", context.recordMetadata(), e);
+      String message = e.getClass().getName() + ": " + e.getMessage();
+      deadLetter(
+          record,
+          InvalidReason.PROCESSING_ERROR,
+          message.substring(0, Math.min(message.length(), MAX_ERROR_DETAIL)));
+      return -1;
+    }
   }
 
   private void tick(long timestamp) {
     joinBatcher();
+    settleCommitted();
     if (batchers.draining()) {
       batcher.flush(FlushReason.SHUTDOWN);
+      if (atLeastOnce && !awaitingCommit.isEmpty()) {
+        context.commit(); // settle the deferred deletes before the stop, not 30 s later
+      }
     } else {
       batcher.flushIfDue();
     }
@@ -89,26 +172,32 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   }
 
   /**
-   * On first use after (re)start, takes this thread's batcher and re-queues whatever the restored
-   * store still holds: records whose offsets were committed before their predictions were.
+   * On first use after (re)initialisation, takes this thread's batcher and re-queues whatever the
+   * restored store still holds: records whose offsets were committed before their predictions were.
    */
   private void joinBatcher() {
     if (batcher != null) {
       return;
     }
     batcher = batchers.forCurrentThread();
+    long restored = 0;
     try (KeyValueIterator<Long, PendingRecord> pending = store.all()) {
       while (pending.hasNext()) {
         KeyValue<Long, PendingRecord> entry = pending.next();
         nextSequence = Math.max(nextSequence, entry.key + 1);
         batcher.add(this, entry.key, entry.value.value());
+        restored++;
       }
     }
+    firstSinceCommit = nextSequence;
+    stored(restored);
+    metrics.flow().restored(restored);
   }
 
   @Override
   public void accept(long sequence, Prediction prediction) {
     ready.add(KeyValue.pair(sequence, prediction));
+    batchers.unsettled().incrementAndGet();
   }
 
   private void emitReady() {
@@ -130,7 +219,11 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
               pending.timestamp(),
               pending.headers()),
           TopologyFactory.PREDICTIONS_SINK);
-      store.delete(done.key);
+      if (atLeastOnce && done.key < firstSinceCommit) {
+        awaitingCommit.add(new Emitted(done.key, lastCommitSeen));
+      } else {
+        delete(done.key);
+      }
       metrics.flow().predictionOut(now - pending.timestamp());
       metrics
           .accuracy()
@@ -138,24 +231,43 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     }
   }
 
+  /**
+   * Notes a commit since the last look: entries stored before it may have committed offsets, and
+   * predictions emitted before it are acknowledged, so their entries can go.
+   */
+  private void settleCommitted() {
+    long count = commits.commits();
+    if (count == lastCommitSeen) {
+      return;
+    }
+    lastCommitSeen = count;
+    firstSinceCommit = nextSequence;
+    while (!awaitingCommit.isEmpty() && awaitingCommit.peek().commit() < count) {
+      delete(awaitingCommit.poll().sequence());
+    }
+  }
+
+  private void delete(long sequence) {
+    store.delete(sequence);
+    stored(-1);
+    batchers.unsettled().decrementAndGet();
+  }
+
+  private void stored(long delta) {
+    storedHere += delta;
+    batchers.stored().addAndGet(delta);
+  }
+
   private static int labelOf(Headers headers) {
     Header label = headers.lastHeader(HeaderNames.LABEL);
     return label == null ? -1 : ImageRecord.parseLabel(label.value());
   }
 
-  private void deadLetter(Record<byte[], byte[]> record, InvalidReason reason) {
-    Headers headers = record.headers();
-    headers.add(HeaderNames.DLQ_REASON, ascii(reason.code()));
-    headers.add(HeaderNames.DLQ_DETAIL, ascii(detail(record, reason)));
-    Optional<RecordMetadata> source = context.recordMetadata();
-    if (source.isPresent()) {
-      headers.add(HeaderNames.DLQ_SOURCE_TOPIC, ascii(source.get().topic()));
-      headers.add(
-          HeaderNames.DLQ_SOURCE_PARTITION, ascii(Integer.toString(source.get().partition())));
-      headers.add(HeaderNames.DLQ_SOURCE_OFFSET, ascii(Long.toString(source.get().offset())));
-    }
-    context.forward(record.withHeaders(headers), TopologyFactory.DEAD_LETTER_SINK);
-    metrics.flow().deadLettered(reason);
+  private void deadLetter(Record<byte[], byte[]> record, InvalidReason reason, String detail) {
+    DeadLetters.DeadLetter letter =
+        deadLetters.of(record, reason, detail, context.recordMetadata());
+    context.forward(letter.record(), TopologyFactory.DEAD_LETTER_SINK);
+    metrics.flow().deadLettered(letter.reason());
   }
 
   private static String detail(Record<byte[], byte[]> record, InvalidReason reason) {
@@ -164,15 +276,24 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         : reason.description();
   }
 
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
+  /**
+   * The task is closed (migrated, revived or shut down): its batch entries and computed predictions
+   * are dropped here and recomputed from the store by whoever runs the task next.
+   */
   @Override
   public void close() {
+    if (punctuation != null) {
+      punctuation.cancel();
+      punctuation = null;
+    }
     if (batcher != null) {
       batcher.forget(this);
+      batcher = null;
     }
+    batchers.unsettled().addAndGet(-(ready.size() + awaitingCommit.size()));
     ready.clear();
+    awaitingCommit.clear();
+    batchers.stored().addAndGet(-storedHere);
+    storedHere = 0;
   }
 }

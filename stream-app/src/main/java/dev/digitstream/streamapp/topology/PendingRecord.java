@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -20,7 +21,29 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 record PendingRecord(byte[] key, byte[] value, Headers headers, long timestamp) {
 
-  private static final int FORMAT = 1;
+  /**
+   * Format 2 writes header keys as length-prefixed UTF-8 (format 1 used {@code writeUTF}, which
+   * refuses keys over 65,535 bytes: one such record stopped the app). Format 1 is still read, so a
+   * changelog written by an older version restores.
+   */
+  private static final int FORMAT = 2;
+
+  private static final int FORMAT_1 = 1;
+
+  /** The length of this record's serialized form, without serializing it. */
+  int serializedSize() {
+    int size = 1 + Long.BYTES + Integer.BYTES * 3 + length(key) + length(value);
+    for (Header h : headers) {
+      // not Utils.utf8Length: it counts some strings longer than String.getBytes encodes them
+      size +=
+          Integer.BYTES * 2 + h.key().getBytes(StandardCharsets.UTF_8).length + length(h.value());
+    }
+    return size;
+  }
+
+  private static int length(byte[] b) {
+    return b == null ? 0 : b.length;
+  }
 
   static Serde<PendingRecord> serde() {
     return Serdes.serdeFrom(new PendingSerializer(), new PendingDeserializer());
@@ -32,7 +55,7 @@ record PendingRecord(byte[] key, byte[] value, Headers headers, long timestamp) 
       if (r == null) {
         return null;
       }
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(r.value().length + 128);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(r.serializedSize());
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         out.writeByte(FORMAT);
         out.writeLong(r.timestamp());
@@ -41,7 +64,7 @@ record PendingRecord(byte[] key, byte[] value, Headers headers, long timestamp) 
         Header[] headers = r.headers().toArray();
         out.writeInt(headers.length);
         for (Header h : headers) {
-          out.writeUTF(h.key());
+          writeBytes(out, h.key().getBytes(StandardCharsets.UTF_8));
           writeBytes(out, h.value());
         }
       } catch (IOException e) {
@@ -66,7 +89,7 @@ record PendingRecord(byte[] key, byte[] value, Headers headers, long timestamp) 
       }
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
         int format = in.readByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_1) {
           throw new IllegalStateException("unknown pending-record format " + format);
         }
         long timestamp = in.readLong();
@@ -75,7 +98,9 @@ record PendingRecord(byte[] key, byte[] value, Headers headers, long timestamp) 
         int count = in.readInt();
         Headers headers = new RecordHeaders();
         for (int i = 0; i < count; i++) {
-          headers.add(in.readUTF(), readBytes(in));
+          String name =
+              format == FORMAT_1 ? in.readUTF() : new String(readBytes(in), StandardCharsets.UTF_8);
+          headers.add(name, readBytes(in));
         }
         return new PendingRecord(key, value, headers, timestamp);
       } catch (IOException e) {

@@ -3,7 +3,9 @@ package dev.digitstream.streamapp.topology;
 import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.streamapp.metrics.PipelineMetrics;
+import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -19,23 +21,35 @@ public final class TopologyFactory {
   /** The changelogged store of records waiting for their prediction. */
   public static final String PENDING_STORE = "pending-images";
 
+  /** The store that tells a task's processor of its commits ({@link CommitCounter}). */
+  static final String COMMIT_COUNTER = "commit-counter";
+
   private TopologyFactory() {}
 
-  public static Topology build(StreamAppConfig config, Batchers batchers, PipelineMetrics metrics) {
+  /**
+   * @param limit the largest record the app may write (see {@link RecordSizeLimit})
+   */
+  public static Topology build(
+      StreamAppConfig config, Batchers batchers, PipelineMetrics metrics, RecordSizeLimit limit) {
     long tickMs = Math.max(1, config.batchMaxDelayMs() / 4);
+    boolean atLeastOnce = config.processingGuarantee().equals(StreamAppConfig.AT_LEAST_ONCE);
     Topology topology = new Topology();
     topology.addSource(
         SOURCE,
         Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer(),
         config.inputTopic());
-    topology.addProcessor(CLASSIFY, () -> new ClassifyProcessor(batchers, metrics, tickMs), SOURCE);
+    topology.addProcessor(
+        CLASSIFY,
+        () -> new ClassifyProcessor(batchers, metrics, tickMs, atLeastOnce, limit),
+        SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.Long(), PendingRecord.serde())
-            .withLoggingEnabled(Map.of())
+            .withLoggingEnabled(changelogConfig(config, limit))
             .withCachingEnabled(),
         CLASSIFY);
+    topology.addStateStore(CommitCounter.builder(COMMIT_COUNTER), CLASSIFY);
     topology.addSink(
         PREDICTIONS_SINK,
         config.outputTopic(),
@@ -49,5 +63,28 @@ public final class TopologyFactory {
         Serdes.ByteArray().serializer(),
         CLASSIFY);
     return topology;
+  }
+
+  /**
+   * The pending-images changelog: durable (its replicas and min ISR are settings), and small. Its
+   * keys are ever-growing sequence numbers, each written once and deleted soon after, so without
+   * small segments the uncompacted active segment (1 GiB by default) and a day of tombstones would
+   * make every restore read history; with these, a restore reads at most one 16 MiB segment, what
+   * is still pending, and ten minutes of tombstones.
+   */
+  static Map<String, String> changelogConfig(StreamAppConfig config, RecordSizeLimit limit) {
+    return Map.of(
+        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+        Integer.toString(config.changelogMinInsyncReplicas()),
+        TopicConfig.SEGMENT_BYTES_CONFIG,
+        Integer.toString(16 * 1024 * 1024),
+        TopicConfig.SEGMENT_MS_CONFIG,
+        Long.toString(Duration.ofMinutes(10).toMillis()),
+        TopicConfig.DELETE_RETENTION_MS_CONFIG,
+        Long.toString(Duration.ofMinutes(10).toMillis()),
+        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG,
+        "0.1",
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+        Integer.toString(limit.maxBytes() + RecordSizeLimit.CHANGELOG_HEADROOM));
   }
 }

@@ -38,6 +38,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,12 +89,15 @@ class TopologyTest {
             () -> new BatchClassifier(model, MAX_BATCH),
             MAX_DELAY_MS,
             metrics.batches(),
+            clockMs::get,
             clockMs::get);
     var props = config.streamsProperties();
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
     driver =
         new TopologyTestDriver(
-            TopologyFactory.build(config, batchers, metrics), props, Instant.EPOCH);
+            TopologyFactory.build(config, batchers, metrics, RecordSizeLimit.KAFKA_DEFAULT),
+            props,
+            Instant.EPOCH);
     input = driver.createInputTopic("images", new ByteArraySerializer(), new ByteArraySerializer());
     predictions =
         driver.createOutputTopic(
@@ -303,6 +307,108 @@ class TopologyTest {
     assertThat(latency.count()).isEqualTo(1);
     assertThat(latency.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
         .isGreaterThanOrEqualTo(MAX_DELAY_MS);
+  }
+
+  @Test
+  void shouldPredictAValidImageWhoseHeaderKeyIsLongerThan65535Bytes() {
+    start(Map.of());
+    String longKey = "k".repeat(70_000);
+    Headers headers = new RecordHeaders();
+    headers.add(longKey, new byte[] {1, 2, 3});
+
+    input.pipeInput(new TestRecord<>(key(1), images.image(1), headers, Instant.ofEpochMilli(5)));
+    passTime(2 * MAX_DELAY_MS);
+
+    TestRecord<byte[], byte[]> out = predictions.readRecord();
+    assertThat(out.key()).isEqualTo(key(1));
+    assertThat(out.headers().lastHeader(longKey).value()).containsExactly(1, 2, 3);
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldCutADeadLetterThatWouldExceedTheRecordLimitAndSayWhatWasCut() {
+    start(Map.of());
+    byte[] value = new byte[1_048_400]; // a record the broker takes; its dead letter is larger
+    new java.util.Random(1).nextBytes(value);
+
+    input.pipeInput(new TestRecord<>(key(3), value, new RecordHeaders(), Instant.ofEpochMilli(5)));
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(header(dead, HeaderNames.DLQ_REASON)).isEqualTo("too-large");
+    assertThat(header(dead, HeaderNames.DLQ_DETAIL)).startsWith("wrong-length: ");
+    assertThat(header(dead, HeaderNames.DLQ_VALUE_SIZE)).isEqualTo("1048400");
+    assertThat(header(dead, HeaderNames.DLQ_VALUE_SHA256))
+        .isEqualTo(dev.digitstream.contract.mnist.Sha256.of(value));
+    assertThat(header(dead, HeaderNames.DLQ_SOURCE_OFFSET)).isEqualTo("0");
+    assertThat(dead.key()).isEqualTo(key(3));
+    assertThat(value).startsWith(dead.value());
+    assertThat(sizeOf(dead)).isLessThanOrEqualTo(RecordSizeLimit.KAFKA_DEFAULT.maxBytes());
+    assertThat(dead.value().length).isGreaterThan(1_040_000);
+    assertThat(registry.get(FlowMetrics.DEAD_LETTERS).tag("reason", "too-large").counter().count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void shouldDeadLetterAValidImageWhosePredictionWouldNotFit() {
+    start(Map.of());
+    Headers headers = new RecordHeaders();
+    headers.add(HeaderNames.LABEL, ImageRecord.labelHeader(images.label(2)));
+    headers.add("scan", new byte[1_047_600]); // the whole record still fits a default broker
+
+    input.pipeInput(new TestRecord<>(key(2), images.image(2), headers, Instant.ofEpochMilli(5)));
+    sendImage(0);
+    passTime(2 * MAX_DELAY_MS);
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(header(dead, HeaderNames.DLQ_REASON)).isEqualTo("too-large");
+    assertThat(header(dead, HeaderNames.DLQ_DETAIL)).contains("original headers dropped");
+    assertThat(dead.headers().lastHeader("scan")).isNull();
+    assertThat(dead.value()).isEqualTo(images.image(2));
+    assertThat(sizeOf(dead)).isLessThanOrEqualTo(RecordSizeLimit.KAFKA_DEFAULT.maxBytes());
+    assertThat(predictions.readKeyValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void shouldDeleteAPendingEntryWhenItsPredictionIsEmittedUnderExactlyOnce() {
+    start(Map.of("BATCH_MAX_DELAY_MS", "60000"));
+    KeyValueStore<Long, PendingRecord> store =
+        driver.getKeyValueStore(TopologyFactory.PENDING_STORE);
+
+    for (int i = 0; i < MAX_BATCH; i++) {
+      sendImage(i);
+    }
+
+    assertThat(predictions.readRecordsToList()).hasSize(MAX_BATCH);
+    assertThat(store.approximateNumEntries()).isZero();
+  }
+
+  @Test
+  void
+      shouldKeepAnEntryWhoseOffsetMayBeCommittedUntilACommitFlushedItsPredictionUnderAtLeastOnce() {
+    start(Map.of("PROCESSING_GUARANTEE", "at_least_once"));
+    KeyValueStore<Long, PendingRecord> store =
+        driver.getKeyValueStore(TopologyFactory.PENDING_STORE);
+
+    // the test driver commits after every input record: the first three are stored before a
+    // commit (their offsets may be committed), the fourth fills the batch in the same step
+    for (int i = 0; i < MAX_BATCH; i++) {
+      sendImage(i);
+    }
+
+    assertThat(predictions.readRecordsToList()).hasSize(MAX_BATCH);
+    assertThat(store.all())
+        .toIterable()
+        .extracting(kv -> kv.key)
+        .as("entries stored before a commit wait for the next one")
+        .containsExactly(0L, 1L, 2L);
+
+    passTime(MAX_DELAY_MS / 4); // the next punctuation sees the commit that flushed them
+
+    assertThat(store.approximateNumEntries()).isZero();
+  }
+
+  private static int sizeOf(TestRecord<byte[], byte[]> record) {
+    return RecordSizeLimit.sizeOf(record.key(), record.value(), record.headers().toArray());
   }
 
   private static String header(TestRecord<byte[], byte[]> record, String name) {

@@ -1,0 +1,64 @@
+package dev.digitstream.streamapp.batching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.digitstream.contract.Prediction;
+import dev.digitstream.contract.TestData;
+import dev.digitstream.model.BatchClassifier;
+import dev.digitstream.model.Nd4jRuntime;
+import dev.digitstream.model.TestModels;
+import dev.digitstream.streamapp.metrics.BatchMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ThreadBatcherTest {
+
+  private final AtomicLong monotonicMs = new AtomicLong();
+  private final List<Long> predicted = new ArrayList<>();
+  private final PredictionSink sink = (sequence, prediction) -> predicted.add(sequence);
+
+  private ThreadBatcher batcher(int maxBatch) throws IOException {
+    Nd4jRuntime.configure(1);
+    BatchMetrics metrics = new BatchMetrics(maxBatch);
+    metrics.bindTo(new SimpleMeterRegistry());
+    return new ThreadBatcher(
+        new BatchClassifier(TestModels.untrained(3), maxBatch), 20, metrics, monotonicMs::get);
+  }
+
+  @Test
+  void shouldEmptyTheBatchWhenInferenceFailsSoTheNextBatchRuns() throws IOException {
+    ThreadBatcher batcher = batcher(4);
+    byte[] image = TestData.mnist().test().image(0);
+    batcher.add(sink, 1, image);
+    batcher.add(sink, 2, new byte[10]); // not an image: inference throws
+
+    assertThatThrownBy(() -> batcher.flush(FlushReason.DELAY)).isInstanceOf(RuntimeException.class);
+    assertThat(batcher.pending()).isZero();
+    assertThat(predicted).isEmpty();
+
+    batcher.add(sink, 3, image);
+    batcher.flush(FlushReason.DELAY);
+
+    assertThat(predicted).containsExactly(3L);
+  }
+
+  @Test
+  void shouldTimeTheDelayOnTheMonotonicClock() throws IOException {
+    ThreadBatcher batcher = batcher(4);
+    batcher.add(sink, 1, TestData.mnist().test().image(0));
+
+    monotonicMs.addAndGet(19);
+    batcher.flushIfDue();
+    assertThat(predicted).isEmpty();
+    monotonicMs.addAndGet(1);
+    batcher.flushIfDue();
+
+    assertThat(predicted).containsExactly(1L);
+    assertThat(List.<Prediction>of()).isEmpty();
+  }
+}

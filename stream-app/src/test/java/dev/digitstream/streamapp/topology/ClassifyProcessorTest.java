@@ -1,0 +1,173 @@
+package dev.digitstream.streamapp.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.digitstream.contract.HeaderNames;
+import dev.digitstream.contract.TestData;
+import dev.digitstream.contract.idx.LabelledImages;
+import dev.digitstream.model.BatchClassifier;
+import dev.digitstream.model.LoadedModel;
+import dev.digitstream.model.Nd4jRuntime;
+import dev.digitstream.model.TestModels;
+import dev.digitstream.streamapp.batching.Batchers;
+import dev.digitstream.streamapp.metrics.FlowMetrics;
+import dev.digitstream.streamapp.metrics.PipelineMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The processor's life cycle as Kafka Streams drives it beyond what the test driver can show: the
+ * same instance closed and initialised again (a revived task) over a store that kept its entries,
+ * and an unexpected failure inside one record's processing.
+ */
+class ClassifyProcessorTest {
+
+  private static final int MAX_BATCH = 4;
+  private static final long MAX_DELAY_MS = 40;
+
+  private static LoadedModel model;
+  private static LabelledImages images;
+
+  private final AtomicLong clockMs = new AtomicLong();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private MockProcessorContext<byte[], byte[]> context;
+  private KeyValueStore<Long, PendingRecord> store;
+  private Batchers batchers;
+  private ClassifyProcessor processor;
+
+  @BeforeAll
+  static void loadModel() throws IOException {
+    Nd4jRuntime.configure(1);
+    model = TestModels.untrained(3);
+    images = TestData.mnist().test().head(10);
+  }
+
+  private void start(Serde<PendingRecord> serde) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+    context = new MockProcessorContext<>(props);
+    store =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(TopologyFactory.PENDING_STORE), Serdes.Long(), serde)
+            .withLoggingDisabled()
+            .build();
+    store.init(context.getStateStoreContext(), store);
+    context.addStateStore(store);
+    CommitCounter commits = CommitCounter.builder(TopologyFactory.COMMIT_COUNTER).build();
+    commits.init(context.getStateStoreContext(), commits);
+    context.addStateStore(commits);
+    PipelineMetrics metrics = PipelineMetrics.bind(registry, MAX_BATCH, 3, model.metadata());
+    batchers =
+        new Batchers(
+            List.of(),
+            () -> new BatchClassifier(model, MAX_BATCH),
+            MAX_DELAY_MS,
+            metrics.batches(),
+            clockMs::get,
+            clockMs::get);
+    processor =
+        new ClassifyProcessor(
+            batchers, metrics, MAX_DELAY_MS / 4, false, RecordSizeLimit.KAFKA_DEFAULT);
+    processor.init(context);
+  }
+
+  private Record<byte[], byte[]> image(int i) {
+    return new Record<>(
+        ("img-" + i).getBytes(StandardCharsets.UTF_8),
+        images.image(i),
+        1_000L + i,
+        new RecordHeaders());
+  }
+
+  /** Lets the delay pass and runs the processor's live punctuations, as a stream thread would. */
+  private void passDelay() {
+    clockMs.addAndGet(MAX_DELAY_MS);
+    for (CapturedPunctuator p : context.scheduledPunctuators()) {
+      if (!p.cancelled()) {
+        p.getPunctuator().punctuate(clockMs.get());
+      }
+    }
+  }
+
+  private List<String> predictedKeys() {
+    return context.forwarded().stream()
+        .filter(f -> f.childName().orElseThrow().equals(TopologyFactory.PREDICTIONS_SINK))
+        .map(f -> new String(f.record().key(), StandardCharsets.UTF_8))
+        .toList();
+  }
+
+  @Test
+  void shouldPredictTheRestoredRecordsWhenARevivedTaskInitialisesTheSameInstanceAgain() {
+    start(PendingRecord.serde());
+    processor.process(image(0));
+    processor.process(image(1));
+    assertThat(store.approximateNumEntries()).isEqualTo(2);
+
+    processor.close(); // Kafka Streams revives the task: close, then init on the same instance
+    processor.init(context);
+    assertThat(context.scheduledPunctuators())
+        .as("the first punctuation is cancelled, the second lives")
+        .extracting(CapturedPunctuator::cancelled)
+        .containsExactly(true, false);
+    passDelay(); // the first punctuation re-queues the restored records into a new batch
+    passDelay(); // which runs when its delay has passed
+
+    assertThat(predictedKeys()).containsExactly("img-0", "img-1");
+    assertThat(store.approximateNumEntries()).isZero();
+    assertThat(registry.get(FlowMetrics.PENDING_RESTORED).counter().count()).isEqualTo(2);
+    assertThat(batchers.stored().get()).isZero();
+    assertThat(batchers.unsettled().get()).isZero();
+  }
+
+  @Test
+  void shouldDeadLetterARecordWhoseProcessingFailsAndGoOn() {
+    Serde<PendingRecord> failing =
+        Serdes.serdeFrom(
+            (Serializer<PendingRecord>)
+                (topic, r) -> {
+                  if (r.headers().lastHeader("poison") != null) {
+                    throw new IllegalStateException("cannot store this one");
+                  }
+                  return PendingRecord.serde().serializer().serialize(topic, r);
+                },
+            PendingRecord.serde().deserializer());
+    start(failing);
+    Record<byte[], byte[]> poisoned = image(0);
+    poisoned.headers().add("poison", new byte[0]);
+
+    processor.process(poisoned);
+    processor.process(image(1));
+    passDelay();
+
+    var dead =
+        context.forwarded().stream()
+            .filter(f -> f.childName().orElseThrow().equals(TopologyFactory.DEAD_LETTER_SINK))
+            .toList();
+    assertThat(dead).hasSize(1);
+    assertThat(header(dead.get(0).record(), HeaderNames.DLQ_REASON)).isEqualTo("processing-error");
+    assertThat(header(dead.get(0).record(), HeaderNames.DLQ_DETAIL))
+        .isEqualTo("java.lang.IllegalStateException: cannot store this one");
+    assertThat(predictedKeys()).containsExactly("img-1");
+  }
+
+  private static String header(Record<? extends byte[], ? extends byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+}

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -299,13 +300,9 @@ public final class ProducerCli implements Callable<Integer> {
               stats.sent() / seconds);
       Verification verification = null;
       if (verifier != null) {
-        verifier.await(
-            stats.validAcknowledged(),
-            stats.malformedAcknowledged(),
-            verifyTimeout,
-            Duration.ofSeconds(1),
-            stopRequested);
-        verification = verifier.finish(stats.validAcknowledged(), stats.malformedAcknowledged());
+        BitSet acknowledged = stats.acknowledgedRecords();
+        verifier.await(acknowledged, verifyTimeout, Duration.ofSeconds(1), stopRequested);
+        verification = verifier.finish(acknowledged);
       }
       RunReport report =
           new RunReport(id, startedAt, source.description(), topic, rate, sent, verification);

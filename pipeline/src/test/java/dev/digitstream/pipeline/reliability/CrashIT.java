@@ -39,13 +39,18 @@ class CrashIT {
               "--rate",
               Integer.toString(RATE));
       long pendingAtKills = 0;
+      int killsWithPending = 0;
       long start = System.nanoTime();
       for (int kill = 1; kill <= KILLS; kill++) {
         Thread.sleep(500 + random.nextInt(3_500));
         String scrape = app.scrape();
-        pendingAtKills += (long) FaultFixture.metricSum(scrape, "digitstream_batch_pending");
+        long pending = (long) FaultFixture.metricSum(scrape, "digitstream_batch_pending");
+        pendingAtKills += pending;
+        killsWithPending += pending > 0 ? 1 : 0;
         app.kill();
-        System.out.printf("kill %d at %.1f s%n", kill, (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+            "kill %d at %.1f s, %d image(s) pending in batches%n",
+            kill, (System.nanoTime() - start) / 1e9, pending);
         app = StreamAppProcess.start(env, "crash-" + kill).awaitReady();
       }
       RunReport report = load.get(10, TimeUnit.MINUTES);
@@ -55,10 +60,11 @@ class CrashIT {
       Verification v = report.verification();
       FaultFixture.record(
           "crash",
-          "%,d records at %,d/s, %d SIGKILLs (%d images pending in batches at the kills): %,d predicted, %,d missing, %,d duplicated, %,d unexpected; accuracy %.4f; all accounted for %.0f s after the start; exit %d after the last SIGTERM",
+          "%,d records at %,d/s, %d SIGKILLs (%d of them with images pending in batches, %d images in all): %,d predicted, %,d missing, %,d duplicated, %,d unexpected; accuracy %.4f; all accounted for %.0f s after the start; exit %d after the last SIGTERM",
           report.sent().acknowledged(),
           RATE,
           KILLS,
+          killsWithPending,
           pendingAtKills,
           v.predictions(),
           v.missing(),
@@ -72,6 +78,7 @@ class CrashIT {
       assertThat(v.duplicated()).as("duplicated").isZero();
       assertThat(v.unexpected()).isZero();
       assertThat(v.predictions()).isEqualTo(RECORDS);
+      assertThat(killsWithPending).as("kills that hit a partially filled batch").isPositive();
       assertThat(exit).isZero();
     }
   }

@@ -83,6 +83,7 @@ class OverloadIT {
             v.duplicated(),
             rssLoadHalf >> 20,
             rssSecondHalf >> 20);
+        assertThat(report.sent().errors()).as("producer send errors").isZero();
         assertThat(v.missing()).as("lost").isZero();
         assertThat(v.duplicated()).as("duplicated").isZero();
         assertThat(v.predictions()).isEqualTo(report.sent().acknowledged());

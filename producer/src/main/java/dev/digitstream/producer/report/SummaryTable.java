@@ -56,6 +56,18 @@ public final class SummaryTable {
           reasons,
           v.deadLettersMissing(),
           v.wrongReason());
+      if (!v.missingKeys().isEmpty()) {
+        long unaccounted = v.missing() + v.deadLettersMissing();
+        row(
+            out,
+            "missing keys",
+            "%s%s",
+            String.join(", ", v.missingKeys()),
+            unaccounted > v.missingKeys().size()
+                ? String.format(
+                    Locale.ROOT, "  (first %d of %,d)", v.missingKeys().size(), unaccounted)
+                : "");
+      }
       Latency l = v.latency();
       row(
           out,

@@ -60,7 +60,8 @@ public final class Publisher {
   }
 
   /**
-   * Sends until the count or duration is reached or {@code stop} says so, then flushes.
+   * Sends until the count or duration is reached or {@code stop} says so, then flushes: when it
+   * returns, every send's callback has run and {@link SendStats#acknowledgedRecords()} is final.
    *
    * @return the number of records sent
    */
@@ -114,13 +115,9 @@ public final class Publisher {
         record,
         (metadata, error) -> {
           if (error != null) {
-            stats.errors.increment();
-            stats.firstError.compareAndSet(null, error.toString());
+            stats.fail(error);
           } else {
-            stats.acknowledged.increment();
-            if (malformation != null) {
-              stats.malformedAcknowledged.increment();
-            }
+            stats.acknowledge(n, malformation != null);
           }
         });
   }

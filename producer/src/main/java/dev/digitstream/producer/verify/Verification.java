@@ -1,6 +1,7 @@
 package dev.digitstream.producer.verify;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Map;
  * @param duplicated predictions or dead letters beyond the first for the same record
  * @param deadLettered malformed records found in the dead-letter topic
  * @param deadLettersMissing malformed, acknowledged records not found in the dead-letter topic
+ * @param missingKeys the keys of the first (lowest-numbered) ten records counted in {@code missing}
+ *     or {@code deadLettersMissing}, to look them up; empty when none is missing
  * @param wrongReason dead letters whose reason is not the one the record was built to trigger, or
  *     valid records that were dead-lettered
  * @param unexpected predictions that should not exist: for a malformed record, or undecodable
@@ -22,6 +25,7 @@ public record Verification(
     long duplicated,
     long deadLettered,
     long deadLettersMissing,
+    List<String> missingKeys,
     long wrongReason,
     Map<String, Long> deadLettersByReason,
     long unexpected,
@@ -29,6 +33,11 @@ public record Verification(
     Latency latency,
     long labelled,
     long correct) {
+
+  public Verification {
+    // a report written before this field existed reads back with none
+    missingKeys = missingKeys == null ? List.of() : List.copyOf(missingKeys);
+  }
 
   /** Correct predictions over labelled ones; null when none was labelled. */
   @JsonProperty(access = JsonProperty.Access.READ_ONLY)

@@ -28,10 +28,17 @@ import org.apache.kafka.common.header.Header;
  * malformed record, latency from the intended send time, accuracy against the known labels. Records
  * of other runs are ignored; records of this run that should not exist (a prediction for a
  * malformed record, an undecodable prediction) are counted as unexpected.
+ *
+ * <p>What is missing is found by identity, not by counting: the records the broker acknowledged (by
+ * record number) less those that came out as they should. A record whose send failed is not
+ * expected, so a send error that still landed a record cannot make up for another one lost.
  */
 public final class Verifier implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(100);
+
+  /** How many missing records the verification names. */
+  static final int MISSING_KEYS_SHOWN = 10;
 
   private final Consumer<byte[], byte[]> consumer;
   private final String outputTopic;
@@ -45,6 +52,12 @@ public final class Verifier implements AutoCloseable {
   // Written by the verifier thread only; read by others after close() or as progress estimates.
   private final BitSet predicted = new BitSet();
   private final BitSet deadLettered = new BitSet();
+  // records with the outcome they should have: a prediction if valid, a dead letter if malformed
+  private final BitSet accountedFor = new BitSet();
+  // acknowledged records not yet accounted for, from when await() hands the acknowledged set over
+  private BitSet outstanding;
+  private volatile BitSet awaited;
+  private volatile long outstandingCount = -1;
   private final LatencyRecorder latency = new LatencyRecorder();
   private final Map<String, Long> deadLettersByReason = new TreeMap<>();
   private volatile long predictions;
@@ -105,21 +118,18 @@ public final class Verifier implements AutoCloseable {
   }
 
   /**
-   * Waits until {@code expectedPredictions} predictions and {@code expectedDeadLetters} dead
-   * letters have arrived, nothing has arrived for {@code idle}, or {@code stop} says so; then reads
-   * on for {@code grace} so late duplicates are seen.
+   * Waits until every record in {@code acknowledged} is accounted for (a prediction if valid, a
+   * dead letter if malformed), nothing has arrived for {@code idle}, or {@code stop} says so; then
+   * reads on for {@code grace} so late duplicates are seen.
    *
-   * @return whether everything expected arrived
+   * @param acknowledged the numbers of the records the broker acknowledged; not modified
+   * @return whether every acknowledged record was accounted for
    */
-  public boolean await(
-      long expectedPredictions,
-      long expectedDeadLetters,
-      Duration idle,
-      Duration grace,
-      BooleanSupplier stop)
+  public boolean await(BitSet acknowledged, Duration idle, Duration grace, BooleanSupplier stop)
       throws InterruptedException {
-    while ((predictions < expectedPredictions || deadLetters < expectedDeadLetters)
-        && !stop.getAsBoolean()) {
+    // the verifier thread takes it from here, so only that thread touches the sets it fills
+    awaited = (BitSet) acknowledged.clone();
+    while (outstandingCount != 0 && !stop.getAsBoolean()) {
       if (failure != null) {
         throw failure;
       }
@@ -129,22 +139,42 @@ public final class Verifier implements AutoCloseable {
       Thread.sleep(20);
     }
     Thread.sleep(grace.toMillis());
-    return predictions >= expectedPredictions && deadLetters >= expectedDeadLetters;
+    return outstandingCount == 0;
   }
 
-  /** Stops reading and returns the accounting; call once. */
-  public Verification finish(long expectedPredictions, long expectedDeadLetters) {
+  /**
+   * Stops reading and returns the accounting; call once.
+   *
+   * @param acknowledged the numbers of the records the broker acknowledged: the records expected
+   */
+  public Verification finish(BitSet acknowledged) {
     close();
     if (failure != null) {
       throw failure;
     }
+    BitSet unaccounted = (BitSet) acknowledged.clone();
+    unaccounted.andNot(accountedFor);
+    long missing = 0;
+    long deadLettersMissing = 0;
+    List<String> missingKeys = new ArrayList<>();
+    for (int n = unaccounted.nextSetBit(0); n >= 0; n = unaccounted.nextSetBit(n + 1)) {
+      if (malformed.kindOf(n) == null) {
+        missing++;
+      } else {
+        deadLettersMissing++;
+      }
+      if (missingKeys.size() < MISSING_KEYS_SHOWN) {
+        missingKeys.add(keyPrefix + n);
+      }
+    }
     double seconds = predictions > 1 ? (lastNanos - firstNanos) / 1e9 : 0;
     return new Verification(
         predictions,
-        Math.max(0, expectedPredictions - predictions),
+        missing,
         duplicated,
         deadLetters,
-        Math.max(0, expectedDeadLetters - deadLetters),
+        deadLettersMissing,
+        missingKeys,
         wrongReason,
         Map.copyOf(deadLettersByReason),
         unexpected,
@@ -174,6 +204,12 @@ public final class Verifier implements AutoCloseable {
           lastActivityNanos = clock.nanoTime();
           account(record);
         }
+        BitSet acknowledged = awaited;
+        if (outstanding == null && acknowledged != null) {
+          outstanding = acknowledged;
+          outstanding.andNot(accountedFor);
+          outstandingCount = outstanding.cardinality();
+        }
       }
     } catch (WakeupException e) {
       // close() asked us to stop
@@ -199,6 +235,9 @@ public final class Verifier implements AutoCloseable {
       } else {
         deadLettered.set((int) n);
         deadLetters++;
+        if (malformation != null) {
+          accountFor((int) n);
+        }
       }
       return;
     }
@@ -224,6 +263,7 @@ public final class Verifier implements AutoCloseable {
     lastNanos = now;
     predicted.set((int) n);
     predictions++;
+    accountFor((int) n);
     String sendTime = header(record, HeaderNames.SEND_TIME);
     if (sendTime != null) {
       latency.record(clock.epochMicros() - Long.parseLong(sendTime));
@@ -234,6 +274,15 @@ public final class Verifier implements AutoCloseable {
       if (prediction.label() == truth) {
         correct++;
       }
+    }
+  }
+
+  /** Record {@code n} came out as it should, for the first time. */
+  private void accountFor(int n) {
+    accountedFor.set(n);
+    if (outstanding != null && outstanding.get(n)) {
+      outstanding.clear(n);
+      outstandingCount = outstandingCount - 1; // this thread is the only writer
     }
   }
 

@@ -272,6 +272,7 @@ class ProducerIT {
     Verification v = RunReport.fromJson(Files.readString(report)).verification();
     assertThat(v.predictions()).isEqualTo(296); // 297 valid, one dropped
     assertThat(v.missing()).isEqualTo(1);
+    assertThat(v.missingKeys()).containsExactly("ver-5");
     assertThat(v.duplicated()).isEqualTo(1);
     assertThat(v.labelled()).isEqualTo(296);
     assertThat(v.correct()).isEqualTo(295);

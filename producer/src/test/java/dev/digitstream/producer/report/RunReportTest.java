@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ class RunReportTest {
             0,
             100,
             0,
+            LongStream.range(0, Math.min(missing, 3)).mapToObj(n -> "abc123-" + n).toList(),
             0,
             Map.of("bad-label", 33L, "empty-value", 33L, "wrong-length", 34L),
             0,
@@ -52,6 +54,7 @@ class RunReportTest {
     assertThat(json.at("/verification/accuracy").asDouble()).isEqualTo(9_802 / 9_900.0);
     assertThat(json.at("/verification/complete").asBoolean()).isTrue();
     assertThat(json.at("/verification/deadLettersByReason/wrong-length").asLong()).isEqualTo(34);
+    assertThat(json.at("/verification/missingKeys").isArray()).isTrue();
     assertThat(RunReport.fromJson(Files.readString(file))).isEqualTo(report);
     try (var files = Files.list(file.getParent())) {
       assertThat(files).containsExactly(file);
@@ -67,6 +70,22 @@ class RunReportTest {
         .contains("99.01 % (9,802 of 9,900 labelled)")
         .contains("bad-label 33")
         .contains("complete");
-    assertThat(SummaryTable.render(sample(5))).contains("missing 5").contains("INCOMPLETE");
+    assertThat(complete).doesNotContain("missing keys");
+    assertThat(SummaryTable.render(sample(5)))
+        .contains("missing 5")
+        .contains("missing keys  abc123-0, abc123-1, abc123-2  (first 3 of 5)")
+        .contains("INCOMPLETE");
+  }
+
+  @Test
+  void missingKeysReadBackFromJsonAndFromAReportWrittenWithoutThem() throws Exception {
+    RunReport report = sample(2);
+
+    RunReport read = RunReport.fromJson(report.toJson());
+    RunReport older = RunReport.fromJson(report.toJson().replaceAll("\"missingKeys\"[^]]*],", ""));
+
+    assertThat(read.verification().missingKeys()).containsExactly("abc123-0", "abc123-1");
+    assertThat(older.verification().missingKeys()).isEmpty();
+    assertThat(older.verification().missing()).isEqualTo(2);
   }
 }

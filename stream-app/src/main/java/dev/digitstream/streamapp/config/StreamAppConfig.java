@@ -80,6 +80,9 @@ public record StreamAppConfig(
   public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
   public static final String AT_LEAST_ONCE = "at_least_once";
 
+  private static final String LEAVE_GROUP_ON_CLOSE =
+      StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close");
+
   /**
    * Kafka Streams settings the delivery guarantee depends on, set by the app and refused as {@code
    * KAFKA_CFG_*} pass-through: a handler that continues drops the record it gives up on, and the
@@ -89,7 +92,8 @@ public record StreamAppConfig(
       List.of(
           StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
           StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
-          StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG);
+          StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+          LEAVE_GROUP_ON_CLOSE);
 
   /** Reads and validates the configuration. */
   public static StreamAppConfig fromEnv(Map<String, String> env) {
@@ -220,7 +224,7 @@ public record StreamAppConfig(
     // Kafka Streams keeps a stopped member in the group until session.timeout.ms (45 s) has passed,
     // and in 4.1 KafkaStreams.CloseOptions.leaveGroup acts only for static members: this internal
     // consumer setting makes a graceful close leave the group, so its partitions move at once.
-    props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
+    props.put(LEAVE_GROUP_ON_CLOSE, true);
     return props;
   }
 

@@ -80,4 +80,70 @@ class StreamAppConfigTest {
         .doesNotContain("changeit")
         .contains("sasl.jaas.config=****");
   }
+
+  @Test
+  void shouldRefuseToPassThroughWhatTheDeliveryGuaranteeDependsOn() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                StreamAppConfig.fromEnv(
+                    Map.of(
+                        "KAFKA_CFG_PRODUCTION_EXCEPTION_HANDLER", "x.Continue",
+                        "KAFKA_CFG_PROCESSING_EXCEPTION_HANDLER", "x.Continue",
+                        "KAFKA_CFG_MAIN_CONSUMER_INTERNAL_LEAVE_GROUP_ON_CLOSE", "false",
+                        "KAFKA_CFG_PRODUCER_ACKS", "1",
+                        "CHANGELOG_REPLICATION_FACTOR", "2",
+                        "CHANGELOG_MIN_INSYNC_REPLICAS", "3")));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "KAFKA_CFG_PRODUCTION_EXCEPTION_HANDLER cannot be set: the stream-app sets production.exception.handler itself",
+            "KAFKA_CFG_PROCESSING_EXCEPTION_HANDLER cannot be set: the stream-app sets processing.exception.handler itself",
+            "KAFKA_CFG_MAIN_CONSUMER_INTERNAL_LEAVE_GROUP_ON_CLOSE cannot be set: the stream-app sets main.consumer.internal.leave.group.on.close itself",
+            "KAFKA_CFG_PRODUCER_ACKS must be all (or -1): fewer acknowledgements can lose records",
+            "CHANGELOG_MIN_INSYNC_REPLICAS must not exceed CHANGELOG_REPLICATION_FACTOR");
+  }
+
+  @Test
+  void shouldMakeTheChangelogDurableByDefaultAndFitItToASmallerCluster() {
+    StreamAppConfig config = StreamAppConfig.fromEnv(Map.of());
+    assertThat(config.changelogReplicationFactor()).isEqualTo(3);
+    assertThat(config.changelogMinInsyncReplicas()).isEqualTo(2);
+    assertThat(config.streamsProperties().get(StreamsConfig.REPLICATION_FACTOR_CONFIG))
+        .isEqualTo(3);
+
+    StreamAppConfig single = config.forCluster(1);
+    assertThat(single.changelogReplicationFactor()).isEqualTo(1);
+    assertThat(single.changelogMinInsyncReplicas()).isEqualTo(1);
+    assertThat(config.forCluster(2).changelogMinInsyncReplicas()).isEqualTo(2);
+    assertThat(config.forCluster(5).changelogReplicationFactor()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldSetTheHandlersTheGuaranteeNeedsAndReadTheProducersRecordLimit() {
+    StreamAppConfig config =
+        StreamAppConfig.fromEnv(
+            Map.of(
+                "KAFKA_CFG_PRODUCER_MAX_REQUEST_SIZE", "2097152",
+                "KAFKA_CFG_COMPRESSION_TYPE", "lz4"));
+
+    var props = config.streamsProperties();
+    assertThat(props.get(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG))
+        .isEqualTo(WallClockIfInvalidTimestamp.class);
+    assertThat(props.get("main.consumer.internal.leave.group.on.close")).isEqualTo(true);
+    assertThat(config.producerMaxRequestSize()).isEqualTo(2_097_152);
+    assertThat(config.producerCompresses()).isTrue();
+    assertThat(StreamAppConfig.fromEnv(Map.of()).producerMaxRequestSize()).isEqualTo(1_048_576);
+  }
+
+  @Test
+  void shouldStampARecordWithoutTimestampWithTheWallClock() {
+    var record =
+        new org.apache.kafka.clients.consumer.ConsumerRecord<Object, Object>("t", 0, 0, "k", "v");
+    long before = System.currentTimeMillis();
+    long stamped = new WallClockIfInvalidTimestamp().extract(record, 5);
+    assertThat(record.timestamp()).isEqualTo(-1);
+    assertThat(stamped).isBetween(before, System.currentTimeMillis());
+  }
 }

@@ -1,12 +1,6 @@
 package dev.digitstream.kafka.embedded;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,14 +12,10 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,22 +29,19 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-  private final Properties props;
-  private KafkaRaftServer server;
+  private final KafkaNode node;
   private final String bootstrapServers;
   private final Map<String, Object> clientProperties;
   private final Path logDir;
   private final boolean ownsLogDir;
 
   private EmbeddedKafka(
-      Properties props,
-      KafkaRaftServer server,
+      KafkaNode node,
       String bootstrapServers,
       Map<String, Object> clientProperties,
       Path logDir,
       boolean ownsLogDir) {
-    this.props = props;
-    this.server = server;
+    this.node = node;
     this.bootstrapServers = bootstrapServers;
     this.clientProperties = clientProperties;
     this.logDir = logDir;
@@ -75,7 +62,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka start(
       Path logDir, boolean deleteOnClose, Map<String, String> overrides) throws IOException {
-    int brokerPort = freePort();
+    int brokerPort = KafkaNode.freePort();
     Properties props = defaults(logDir, "PLAINTEXT", brokerPort);
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     props.putAll(overrides);
@@ -123,7 +110,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Starts a {@link Secured} broker in a new temporary folder, deleted on {@link #close}. */
   public static EmbeddedKafka startSecured(Secured secured) throws IOException {
     Path logDir = Files.createTempDirectory("embedded-kafka-secured-");
-    int brokerPort = freePort();
+    int brokerPort = KafkaNode.freePort();
     Properties props = defaults(logDir, "SASL_SSL", brokerPort);
     String admin = secured.users().get("admin");
     props.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
@@ -159,8 +146,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static Properties defaults(Path logDir, String listener, int brokerPort)
       throws IOException {
-    int controllerPort = freePort();
-    Properties props = new Properties();
+    int controllerPort = KafkaNode.freePort();
+    Properties props = KafkaNode.defaults(1, 1);
     props.put("node.id", "1");
     props.put("process.roles", "broker,controller");
     props.put(
@@ -171,17 +158,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.put("inter.broker.listener.name", listener);
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
     props.put("log.dirs", logDir.toAbsolutePath().toString());
-    props.put("offsets.topic.replication.factor", "1");
-    props.put("offsets.topic.num.partitions", "5");
-    props.put("transaction.state.log.replication.factor", "1");
-    props.put("transaction.state.log.min.isr", "1");
-    props.put("transaction.state.log.num.partitions", "5");
-    props.put("share.coordinator.state.topic.replication.factor", "1");
-    props.put("share.coordinator.state.topic.min.isr", "1");
-    props.put("group.initial.rebalance.delay.ms", "0");
-    props.put("auto.create.topics.enable", "false");
-    props.put("num.partitions", "1");
-    props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
     return props;
   }
 
@@ -193,33 +169,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       Map<String, Object> client,
       List<String> formatArgs)
       throws IOException {
-    Path config = logDir.resolve("server.properties");
-    Files.createDirectories(logDir);
-    try (Writer out = Files.newBufferedWriter(config)) {
-      props.store(out, "embedded-kafka");
-    }
-    List<String> format =
-        new ArrayList<>(
-            List.of(
-                "format",
-                "-t",
-                Uuid.randomUuid().toString(),
-                "-c",
-                config.toString(),
-                "--ignore-formatted"));
-    format.addAll(formatArgs);
-    ByteArrayOutputStream formatOutput = new ByteArrayOutputStream();
-    int formatted =
-        StorageTool.execute(
-            format.toArray(String[]::new),
-            new PrintStream(formatOutput, true, StandardCharsets.UTF_8));
-    if (formatted != 0) {
-      throw new IOException("cannot format Kafka storage in " + logDir + ": " + formatOutput);
-    }
-    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-    server.startup();
+    KafkaNode node = KafkaNode.format(props, logDir, Uuid.randomUuid().toString(), formatArgs);
+    node.start();
     EmbeddedKafka kafka =
-        new EmbeddedKafka(props, server, bootstrap, Map.copyOf(client), logDir, deleteOnClose);
+        new EmbeddedKafka(node, bootstrap, Map.copyOf(client), logDir, deleteOnClose);
     kafka.awaitReady(Duration.ofSeconds(60));
     LOG.info("embedded Kafka broker ready at {}", kafka.bootstrapServers);
     return kafka;
@@ -230,12 +183,10 @@ public final class EmbeddedKafka implements AutoCloseable {
    * data: what clients see when a broker is restarted.
    */
   public synchronized void restart(Duration downtime) throws IOException, InterruptedException {
-    server.shutdown();
-    server.awaitShutdown();
+    node.stop();
     LOG.info("embedded Kafka broker stopped; restarting in {} ms", downtime.toMillis());
     Thread.sleep(downtime.toMillis());
-    server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-    server.startup();
+    node.start();
     awaitReady(Duration.ofSeconds(60));
     LOG.info("embedded Kafka broker restarted at {}", bootstrapServers);
   }
@@ -286,20 +237,9 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Stops the broker and, if it owns it, deletes its data. */
   @Override
   public synchronized void close() {
-    server.shutdown();
-    server.awaitShutdown();
+    node.stop();
     if (ownsLogDir) {
-      try (var files = Files.walk(logDir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        LOG.warn("cannot delete {}: {}", logDir, e.toString());
-      }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+      KafkaNode.deleteRecursively(logDir);
     }
   }
 }

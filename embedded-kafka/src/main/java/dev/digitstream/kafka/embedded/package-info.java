@@ -1,2 +1,2 @@
-/** A real single-node KRaft Kafka broker run in-process on 127.0.0.1. */
+/** Real KRaft Kafka run in-process on 127.0.0.1: a single node, or a controller with N brokers. */
 package dev.digitstream.kafka.embedded;

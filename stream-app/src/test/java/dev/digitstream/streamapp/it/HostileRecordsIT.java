@@ -3,6 +3,8 @@ package dev.digitstream.streamapp.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.digitstream.contract.HeaderNames;
+import dev.digitstream.contract.ImageRecord;
+import dev.digitstream.contract.InvalidReason;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.streamapp.StreamApp;
@@ -10,8 +12,10 @@ import dev.digitstream.streamapp.config.StreamAppConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +27,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -58,6 +64,7 @@ class HostileRecordsIT {
   private static String dlq;
   private static final Map<String, Integer> predictedById = new ConcurrentHashMap<>();
   private static final Map<String, Integer> deadByOffset = new ConcurrentHashMap<>();
+  private static final Map<String, String> deadReasonByOffset = new ConcurrentHashMap<>();
 
   @BeforeContainer
   static void start() throws Exception {
@@ -106,18 +113,42 @@ class HostileRecordsIT {
     }
   }
 
-  record Shape(byte[] key, byte[] value, List<Header> headers) {}
+  record Shape(byte[] key, byte[] value, List<Header> headers) {
+
+    /**
+     * The outcome the contract calls for when the record is small enough to carry whole: {@code
+     * prediction} or a contract reason; empty for a large record, which may also be too-large.
+     */
+    Optional<String> expected() {
+      long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+      for (Header h : headers) {
+        size += h.key().length() + (h.value() == null ? 0 : h.value().length) + 8;
+      }
+      if (size > 100_000) {
+        return Optional.empty();
+      }
+      Header label = null;
+      for (Header h : headers) {
+        if (h.key().equals(HeaderNames.LABEL)) {
+          label = h;
+        }
+      }
+      byte[] labelValue =
+          label == null ? null : label.value() == null ? new byte[0] : label.value();
+      return Optional.of(
+          ImageRecord.check(value, labelValue).map(InvalidReason::code).orElse("prediction"));
+    }
+  }
 
   @Provide
   Arbitrary<List<Shape>> records() {
     Arbitrary<byte[]> values =
         Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(6, Arbitraries.integers().between(0, 99).map(digits::image)),
-            net.jqwik.api.Tuple.of(1, Arbitraries.just((byte[]) null)),
-            net.jqwik.api.Tuple.of(1, Arbitraries.just(new byte[0])),
-            net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 5_000).map(byte[]::new)),
-            net.jqwik.api.Tuple.of(
-                1, Arbitraries.integers().between(1_040_000, 1_048_600).map(byte[]::new)));
+            Tuple.of(6, Arbitraries.integers().between(0, 99).map(digits::image)),
+            Tuple.of(1, Arbitraries.just((byte[]) null)),
+            Tuple.of(1, Arbitraries.just(new byte[0])),
+            Tuple.of(1, Arbitraries.integers().between(1, 5_000).map(byte[]::new)),
+            Tuple.of(1, Arbitraries.integers().between(1_040_000, 1_048_600).map(byte[]::new)));
     Arbitrary<byte[]> keys =
         Arbitraries.oneOf(
             Arbitraries.just((byte[]) null),
@@ -137,7 +168,7 @@ class HostileRecordsIT {
                     Arbitraries.of("7", "x", "12", "")
                         .map(s -> s.getBytes(StandardCharsets.US_ASCII)),
                     Arbitraries.integers().between(100_000, 1_048_000).map(byte[]::new)))
-            .as((k, v) -> (Header) new org.apache.kafka.common.header.internals.RecordHeader(k, v));
+            .as((k, v) -> (Header) new RecordHeader(k, v));
     Arbitrary<List<Header>> headers =
         Arbitraries.oneOf(
             header.list().ofMaxSize(3),
@@ -147,9 +178,7 @@ class HostileRecordsIT {
                     n -> {
                       List<Header> many = new ArrayList<>();
                       for (int i = 0; i < n; i++) {
-                        many.add(
-                            new org.apache.kafka.common.header.internals.RecordHeader(
-                                "h" + i, new byte[] {(byte) i}));
+                        many.add(new RecordHeader("h" + i, new byte[] {(byte) i}));
                       }
                       return many;
                     }));
@@ -164,6 +193,7 @@ class HostileRecordsIT {
   void everyAcceptedRecordEndsAsExactlyOnePredictionOrDeadLetter(
       @ForAll("records") List<Shape> shapes) throws Exception {
     List<String> ids = new ArrayList<>();
+    Map<String, Optional<String>> expected = new HashMap<>();
     List<Future<RecordMetadata>> sends = new ArrayList<>();
     for (Shape shape : shapes) {
       String id = UUID.randomUUID().toString();
@@ -172,10 +202,11 @@ class HostileRecordsIT {
       shape.headers().forEach(record.headers()::add);
       record.headers().add(ID, id.getBytes(StandardCharsets.US_ASCII));
       ids.add(id);
+      expected.put(id, shape.expected());
       sends.add(producer.send(record));
     }
     producer.flush();
-    Map<String, String> accepted = new java.util.HashMap<>(); // id -> partition/offset
+    Map<String, String> accepted = new HashMap<>(); // id -> partition/offset
     for (int i = 0; i < sends.size(); i++) {
       try {
         RecordMetadata m = sends.get(i).get();
@@ -204,12 +235,25 @@ class HostileRecordsIT {
       assertThat(outcomes(e))
           .as("outcomes of record %s (at %s)", e.getKey(), e.getValue())
           .isEqualTo(1);
+      expected
+          .get(e.getKey())
+          .ifPresent(
+              outcome ->
+                  assertThat(outcomeOf(e))
+                      .as("outcome of small record %s", e.getKey())
+                      .isEqualTo(outcome));
     }
   }
 
   private static int outcomes(Map.Entry<String, String> record) {
     return predictedById.getOrDefault(record.getKey(), 0)
         + deadByOffset.getOrDefault(record.getValue(), 0);
+  }
+
+  private static String outcomeOf(Map.Entry<String, String> record) {
+    return predictedById.containsKey(record.getKey())
+        ? "prediction"
+        : deadReasonByOffset.get(record.getValue());
   }
 
   private static void drain(Duration poll) {
@@ -223,6 +267,7 @@ class HostileRecordsIT {
                 + "/"
                 + header(r, HeaderNames.DLQ_SOURCE_OFFSET);
         deadByOffset.merge(at, 1, Integer::sum);
+        deadReasonByOffset.put(at, header(r, HeaderNames.DLQ_REASON));
       }
     }
   }

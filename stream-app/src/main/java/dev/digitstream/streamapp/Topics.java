@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -28,7 +29,7 @@ final class Topics {
   private static final long TIMEOUT_S = 30;
 
   /**
-   * @param brokers brokers in the cluster
+   * @param brokers brokers registered in the cluster, those down included
    * @param maxMessageBytes the smallest {@code max.message.bytes} of the output and dead-letter
    *     topics, or {@link Integer#MAX_VALUE} when they cannot be read (no DESCRIBE_CONFIGS)
    */
@@ -52,7 +53,14 @@ final class Topics {
       if (!missing.isEmpty()) {
         create(admin, config, missing);
       }
-      int brokers = admin.describeCluster().nodes().get(TIMEOUT_S, TimeUnit.SECONDS).size();
+      // registered brokers, fenced (down) ones included: a broker that is down for the moment must
+      // not lower the replication of a changelog created now, for good
+      int brokers =
+          admin
+              .describeCluster(new DescribeClusterOptions().includeFencedBrokers(true))
+              .nodes()
+              .get(TIMEOUT_S, TimeUnit.SECONDS)
+              .size();
       return new Cluster(brokers, maxMessageBytes(admin, config));
     } catch (TimeoutException e) {
       throw new StartupException(

@@ -17,18 +17,32 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /** What the fault tests share: topics, the stream-app's settings, a verified load run. */
 final class FaultFixture {
 
   /** Topics named after {@code name} (input with {@code partitions}) and the app's settings. */
   static Map<String, String> appEnv(EmbeddedKafka kafka, String name, int partitions) {
+    return appEnv(kafka.bootstrapServers(), kafka::createTopic, name, partitions);
+  }
+
+  /**
+   * Topics named after {@code name}, created by {@code createTopic} (name, partitions: the input
+   * and output with {@code partitions}, the dead-letter topic with 1), and the app's settings for
+   * the cluster at {@code bootstrapServers}.
+   */
+  static Map<String, String> appEnv(
+      String bootstrapServers,
+      BiConsumer<String, Integer> createTopic,
+      String name,
+      int partitions) {
     String id = name + "-" + UUID.randomUUID().toString().substring(0, 6);
-    kafka.createTopic(id + "-in", partitions);
-    kafka.createTopic(id + "-out", partitions);
-    kafka.createTopic(id + "-dlq", 1);
+    createTopic.accept(id + "-in", partitions);
+    createTopic.accept(id + "-out", partitions);
+    createTopic.accept(id + "-dlq", 1);
     Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
     env.put("APPLICATION_ID", id);
     env.put("INPUT_TOPIC", id + "-in");
     env.put("OUTPUT_TOPIC", id + "-out");

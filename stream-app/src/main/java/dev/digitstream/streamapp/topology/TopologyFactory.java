@@ -66,11 +66,12 @@ public final class TopologyFactory {
   }
 
   /**
-   * The pending-images changelog: durable (its replicas and min ISR are settings), and small. Its
-   * keys are ever-growing sequence numbers, each written once and deleted soon after, so without
-   * small segments the uncompacted active segment (1 GiB by default) and a day of tombstones would
-   * make every restore read history; with these, a restore reads at most one 16 MiB segment, what
-   * is still pending, and ten minutes of tombstones.
+   * The pending-images changelog: durable (its replicas and min ISR are settings), and bounded.
+   * Every record leaves a tombstone in it (the store's cache absorbs most values, not the deletes),
+   * so with the defaults (1 GiB segments, never compacted until they roll, tombstones kept a day)
+   * every restore reads history. With these a segment rolls at 16 MiB or 10 minutes, is compacted,
+   * and its tombstones go 10 minutes later: measured (RELIABILITY.md), the changelog levels off at
+   * about 20 minutes of input and a restore takes about 3 s after 4, 6 and 10 million records.
    */
   static Map<String, String> changelogConfig(StreamAppConfig config, RecordSizeLimit limit) {
     return Map.of(

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.digitstream.common.TestData;
 import dev.digitstream.contract.Prediction;
-import dev.digitstream.contract.TestData;
 import dev.digitstream.contract.idx.LabelledImages;
 import java.io.IOException;
 import java.util.ArrayList;

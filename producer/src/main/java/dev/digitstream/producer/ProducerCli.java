@@ -1,7 +1,7 @@
 package dev.digitstream.producer;
 
-import dev.digitstream.cli.Cli;
-import dev.digitstream.contract.KafkaClientEnv;
+import dev.digitstream.common.cli.Cli;
+import dev.digitstream.common.kafka.KafkaClientEnv;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.report.SummaryTable;
 import dev.digitstream.producer.send.Clock;

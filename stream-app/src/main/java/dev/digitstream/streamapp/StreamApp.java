@@ -7,9 +7,9 @@ import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.streamapp.http.MetricsServer;
+import dev.digitstream.streamapp.metrics.AppMetrics;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
 import dev.digitstream.streamapp.metrics.FlowMetrics;
-import dev.digitstream.streamapp.metrics.PipelineMetrics;
 import dev.digitstream.streamapp.topology.RecordSizeLimit;
 import dev.digitstream.streamapp.topology.TopologyFactory;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -100,8 +100,8 @@ public final class StreamApp implements AutoCloseable {
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    PipelineMetrics metrics =
-        PipelineMetrics.bind(
+    AppMetrics metrics =
+        AppMetrics.bind(
             registry, config.batchMaxSize(), config.rollingAccuracyWindow(), model.metadata());
     int maxBatch = config.batchMaxSize();
     Batchers batchers =

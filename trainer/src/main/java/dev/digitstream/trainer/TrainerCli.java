@@ -1,6 +1,6 @@
 package dev.digitstream.trainer;
 
-import dev.digitstream.cli.Cli;
+import dev.digitstream.common.cli.Cli;
 import dev.digitstream.trainer.cli.BenchmarkCommand;
 import dev.digitstream.trainer.cli.Console;
 import dev.digitstream.trainer.cli.EvaluateCommand;

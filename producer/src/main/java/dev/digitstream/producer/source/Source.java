@@ -1,8 +1,8 @@
 package dev.digitstream.producer.source;
 
+import dev.digitstream.common.mnist.MnistData;
 import dev.digitstream.contract.idx.IdxReader;
 import dev.digitstream.contract.idx.LabelledImages;
-import dev.digitstream.contract.mnist.MnistData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

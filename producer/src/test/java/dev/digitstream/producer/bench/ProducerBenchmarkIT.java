@@ -2,7 +2,7 @@ package dev.digitstream.producer.bench;
 
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.digitstream.contract.TestData;
+import dev.digitstream.common.TestData;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.report.RunReport;
 import java.nio.file.Files;

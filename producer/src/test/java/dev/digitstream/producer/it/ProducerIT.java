@@ -2,11 +2,11 @@ package dev.digitstream.producer.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.digitstream.common.TestData;
 import dev.digitstream.contract.HeaderNames;
 import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.PredictionCodec;
-import dev.digitstream.contract.TestData;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.ProducerCli;

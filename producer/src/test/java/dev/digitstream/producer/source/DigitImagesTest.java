@@ -2,8 +2,8 @@ package dev.digitstream.producer.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.digitstream.common.TestData;
 import dev.digitstream.contract.ImageRecord;
-import dev.digitstream.contract.TestData;
 import dev.digitstream.contract.idx.LabelledImages;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -1,6 +1,6 @@
 package dev.digitstream.streamapp.config;
 
-import dev.digitstream.contract.KafkaClientEnv;
+import dev.digitstream.common.kafka.KafkaClientEnv;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.batching.FlushReason;
 import dev.digitstream.streamapp.batching.PredictionSink;
 import dev.digitstream.streamapp.batching.ThreadBatcher;
-import dev.digitstream.streamapp.metrics.PipelineMetrics;
+import dev.digitstream.streamapp.metrics.AppMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -55,7 +55,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   private record Emitted(long sequence, long commit) {}
 
   private final Batchers batchers;
-  private final PipelineMetrics metrics;
+  private final AppMetrics metrics;
   private final long tickMs;
   private final boolean atLeastOnce;
   private final DeadLetters deadLetters;
@@ -74,7 +74,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
 
   ClassifyProcessor(
       Batchers batchers,
-      PipelineMetrics metrics,
+      AppMetrics metrics,
       long tickMs,
       boolean atLeastOnce,
       RecordSizeLimit limit) {

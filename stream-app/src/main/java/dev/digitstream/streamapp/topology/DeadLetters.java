@@ -1,8 +1,8 @@
 package dev.digitstream.streamapp.topology;
 
+import dev.digitstream.common.mnist.Sha256;
 import dev.digitstream.contract.HeaderNames;
 import dev.digitstream.contract.InvalidReason;
-import dev.digitstream.contract.mnist.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package dev.digitstream.streamapp.topology;
 
 import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.config.StreamAppConfig;
-import dev.digitstream.streamapp.metrics.PipelineMetrics;
+import dev.digitstream.streamapp.metrics.AppMetrics;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
@@ -30,7 +30,7 @@ public final class TopologyFactory {
    * @param limit the largest record the app may write (see {@link RecordSizeLimit})
    */
   public static Topology build(
-      StreamAppConfig config, Batchers batchers, PipelineMetrics metrics, RecordSizeLimit limit) {
+      StreamAppConfig config, Batchers batchers, AppMetrics metrics, RecordSizeLimit limit) {
     long tickMs = Math.max(1, config.batchMaxDelayMs() / 4);
     boolean atLeastOnce = config.processingGuarantee().equals(StreamAppConfig.AT_LEAST_ONCE);
     Topology topology = new Topology();

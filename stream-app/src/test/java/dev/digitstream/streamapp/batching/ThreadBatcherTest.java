@@ -3,7 +3,7 @@ package dev.digitstream.streamapp.batching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.digitstream.contract.TestData;
+import dev.digitstream.common.TestData;
 import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.model.TestModels;

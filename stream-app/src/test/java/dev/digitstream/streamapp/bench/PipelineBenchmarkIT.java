@@ -2,8 +2,8 @@ package dev.digitstream.streamapp.bench;
 
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.digitstream.common.TestData;
 import dev.digitstream.contract.ImageRecord;
-import dev.digitstream.contract.TestData;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.model.LoadedModel;

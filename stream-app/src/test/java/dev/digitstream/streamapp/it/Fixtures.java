@@ -1,10 +1,10 @@
 package dev.digitstream.streamapp.it;
 
+import dev.digitstream.common.TestData;
 import dev.digitstream.contract.HeaderNames;
 import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.PredictionCodec;
-import dev.digitstream.contract.TestData;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LoadedModel;

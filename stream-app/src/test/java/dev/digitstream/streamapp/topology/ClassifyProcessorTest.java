@@ -2,16 +2,16 @@ package dev.digitstream.streamapp.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.digitstream.common.TestData;
 import dev.digitstream.contract.HeaderNames;
-import dev.digitstream.contract.TestData;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.model.TestModels;
 import dev.digitstream.streamapp.batching.Batchers;
+import dev.digitstream.streamapp.metrics.AppMetrics;
 import dev.digitstream.streamapp.metrics.FlowMetrics;
-import dev.digitstream.streamapp.metrics.PipelineMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +73,7 @@ class ClassifyProcessorTest {
     CommitCounter commits = CommitCounter.builder(TopologyFactory.COMMIT_COUNTER).build();
     commits.init(context.getStateStoreContext(), commits);
     context.addStateStore(commits);
-    PipelineMetrics metrics = PipelineMetrics.bind(registry, MAX_BATCH, 3, model.metadata());
+    AppMetrics metrics = AppMetrics.bind(registry, MAX_BATCH, 3, model.metadata());
     batchers =
         new Batchers(
             List.of(),

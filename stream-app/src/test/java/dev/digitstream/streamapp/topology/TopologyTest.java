@@ -3,11 +3,11 @@ package dev.digitstream.streamapp.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.digitstream.common.TestData;
 import dev.digitstream.contract.HeaderNames;
 import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.PredictionCodec;
-import dev.digitstream.contract.TestData;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LoadedModel;
@@ -16,9 +16,9 @@ import dev.digitstream.model.TestModels;
 import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.streamapp.metrics.AccuracyMetrics;
+import dev.digitstream.streamapp.metrics.AppMetrics;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
 import dev.digitstream.streamapp.metrics.FlowMetrics;
-import dev.digitstream.streamapp.metrics.PipelineMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +82,7 @@ class TopologyTest {
     all.putAll(env);
     StreamAppConfig config = StreamAppConfig.fromEnv(all);
     registry = new SimpleMeterRegistry();
-    PipelineMetrics metrics = PipelineMetrics.bind(registry, MAX_BATCH, 3, model.metadata());
+    AppMetrics metrics = AppMetrics.bind(registry, MAX_BATCH, 3, model.metadata());
     Batchers batchers =
         new Batchers(
             List.of(),
@@ -338,7 +338,7 @@ class TopologyTest {
     assertThat(header(dead, HeaderNames.DLQ_DETAIL)).startsWith("wrong-length: ");
     assertThat(header(dead, HeaderNames.DLQ_VALUE_SIZE)).isEqualTo("1048400");
     assertThat(header(dead, HeaderNames.DLQ_VALUE_SHA256))
-        .isEqualTo(dev.digitstream.contract.mnist.Sha256.of(value));
+        .isEqualTo(dev.digitstream.common.mnist.Sha256.of(value));
     assertThat(header(dead, HeaderNames.DLQ_SOURCE_OFFSET)).isEqualTo("0");
     assertThat(dead.key()).isEqualTo(key(3));
     assertThat(value).startsWith(dead.value());

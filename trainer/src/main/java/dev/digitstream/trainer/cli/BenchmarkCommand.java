@@ -1,7 +1,7 @@
 package dev.digitstream.trainer.cli;
 
+import dev.digitstream.common.mnist.MnistData;
 import dev.digitstream.contract.idx.LabelledImages;
-import dev.digitstream.contract.mnist.MnistData;
 import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LeNet;
 import dev.digitstream.model.LoadedModel;

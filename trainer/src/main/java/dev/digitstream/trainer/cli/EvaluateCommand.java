@@ -1,8 +1,8 @@
 package dev.digitstream.trainer.cli;
 
+import dev.digitstream.common.mnist.MnistData;
 import dev.digitstream.contract.idx.IdxReader;
 import dev.digitstream.contract.idx.LabelledImages;
-import dev.digitstream.contract.mnist.MnistData;
 import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.ModelFiles;

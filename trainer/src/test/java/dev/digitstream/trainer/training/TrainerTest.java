@@ -2,7 +2,7 @@ package dev.digitstream.trainer.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.digitstream.contract.TestData;
+import dev.digitstream.common.TestData;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.Nd4jRuntime;

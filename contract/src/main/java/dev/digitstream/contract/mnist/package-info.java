@@ -1,2 +1,0 @@
-/** Locating the MNIST data set on disk, downloading it when missing, and verifying checksums. */
-package dev.digitstream.contract.mnist;

@@ -1,0 +1,198 @@
+package dev.digitstream.localrunner;
+
+import dev.digitstream.kafka.embedded.EmbeddedKafka;
+import dev.digitstream.model.ModelFiles;
+import dev.digitstream.streamapp.StartupException;
+import dev.digitstream.streamapp.StreamApp;
+import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.trainer.TrainerCli;
+import dev.digitstream.trainer.cli.Console;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The whole pipeline on one machine, in this JVM: a Kafka broker (embedded, unless bootstrap
+ * servers are given), a model (the newest one found, or a short training), and the stream-app. The
+ * producer is run against it by {@link #load}. {@link #close} stops everything it started.
+ */
+public final class LocalRunner implements AutoCloseable {
+
+  /**
+   * How to set the pipeline up.
+   *
+   * @param bootstrapServers an existing cluster, or null for an embedded broker
+   * @param model a model file or run folder, or null for the newest under {@code modelsDir}
+   * @param modelsDir where models are looked for, and where a short training writes one
+   * @param dataDir the MNIST folder, or null for the trainer's default ($MNIST_DIR, data/mnist)
+   * @param trainEpochs epochs of the short training run when no model exists
+   * @param partitions partitions of the input topic when it has to be created
+   * @param metricsPort the stream-app's metrics port (0 = any free port)
+   */
+  public record Options(
+      String bootstrapServers,
+      Path model,
+      Path modelsDir,
+      Path dataDir,
+      int trainEpochs,
+      int partitions,
+      int metricsPort) {}
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private final String bootstrapServers;
+  private final Path model;
+  private final StreamApp app;
+
+  private LocalRunner(
+      String bootstrapServers, Path model, StreamApp app, List<AutoCloseable> started) {
+    this.bootstrapServers = bootstrapServers;
+    this.model = model;
+    this.app = app;
+    this.started.addAll(started);
+  }
+
+  /**
+   * Starts the broker if needed, obtains a model, starts the stream-app and waits until it
+   * consumes.
+   *
+   * @param env the environment: stream-app settings (BATCH_MAX_SIZE, ...) and MNIST_DIR are
+   *     honoured
+   * @param log where progress goes
+   */
+  public static LocalRunner start(Options options, Map<String, String> env, PrintStream log)
+      throws IOException, StartupException, InterruptedException {
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      String servers = options.bootstrapServers();
+      if (servers == null) {
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        started.add(kafka);
+        servers = kafka.bootstrapServers();
+        log.println("[1/3] Kafka: embedded broker at " + servers);
+      } else {
+        log.println("[1/3] Kafka: " + servers);
+      }
+      Path model = obtainModel(options, env, log);
+      Path stateDir = Files.createTempDirectory("digit-stream-state-");
+      started.add(() -> deleteRecursively(stateDir));
+      Map<String, String> appEnv = new HashMap<>(env);
+      appEnv.put("KAFKA_BOOTSTRAP_SERVERS", servers);
+      appEnv.put("MODEL_PATH", model.toString());
+      appEnv.put("STATE_DIR", stateDir.toString());
+      appEnv.putIfAbsent("CREATE_TOPICS", "true");
+      appEnv.putIfAbsent("TOPIC_PARTITIONS", Integer.toString(options.partitions()));
+      appEnv.putIfAbsent("METRICS_BIND_ADDRESS", "127.0.0.1");
+      appEnv.put("METRICS_PORT", Integer.toString(options.metricsPort()));
+      StreamApp app = StreamApp.start(StreamAppConfig.fromEnv(appEnv));
+      started.add(app);
+      awaitRunning(app);
+      log.printf(
+          "[3/3] stream-app: consuming, metrics on http://127.0.0.1:%d/metrics%n",
+          app.metricsPort());
+      return new LocalRunner(servers, model, app, started);
+    } catch (IOException | StartupException | InterruptedException | RuntimeException e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  private static Path obtainModel(Options options, Map<String, String> env, PrintStream log)
+      throws IOException {
+    if (options.model() != null) {
+      Path model = ModelFiles.resolve(options.model());
+      log.println("[2/3] model: " + model);
+      return model;
+    }
+    Path dir = options.modelsDir();
+    if (Files.isDirectory(dir)) {
+      try {
+        Path model = ModelFiles.resolve(dir);
+        log.println("[2/3] model: newest in " + dir + ": " + model);
+        return model;
+      } catch (IOException e) {
+        // no usable model there: train one below
+      }
+    }
+    log.printf(
+        "[2/3] model: none in %s; training the default recipe for %d epoch(s)%n",
+        dir, options.trainEpochs());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--epochs",
+                Integer.toString(options.trainEpochs()),
+                "--output-dir",
+                dir.toString()));
+    if (options.dataDir() != null) {
+      args.addAll(List.of("--data-dir", options.dataDir().toString()));
+    }
+    int code = TrainerCli.run(args.toArray(String[]::new), new Console(log, System.err), env);
+    if (code != 0) {
+      throw new IOException("training failed (trainer exit code " + code + ")");
+    }
+    return ModelFiles.resolve(dir);
+  }
+
+  private static void awaitRunning(StreamApp app) throws StartupException, InterruptedException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (app.state() != KafkaStreams.State.RUNNING) {
+      if (app.failed() || System.nanoTime() > deadline) {
+        throw new StartupException(
+            "the stream-app did not start consuming within %d s (state %s)"
+                .formatted(READY_TIMEOUT.toSeconds(), app.state()));
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public Path model() {
+    return model;
+  }
+
+  public StreamApp app() {
+    return app;
+  }
+
+  public String metricsUrl() {
+    return "http://127.0.0.1:%d/metrics".formatted(app.metricsPort());
+  }
+
+  /** Stops the stream-app (draining its batches), then the embedded broker. */
+  @Override
+  public void close() {
+    closeAll(started);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static void closeAll(List<AutoCloseable> started) {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        System.err.println("pipeline: while stopping: " + e);
+      }
+    }
+    started.clear();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.digitstream.systemtests.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.digitstream.kafka.embedded.EmbeddedKafka;
+import dev.digitstream.producer.report.RunReport;
+import dev.digitstream.producer.verify.Verification;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Add a second stream-app instance (same application id) under load, then stop the first: the
+ * partitions move twice, and nothing may be lost or duplicated; batches keep filling on the
+ * instance that stays.
+ */
+@Timeout(600)
+class RebalanceIT {
+
+  private static final int RECORDS = 40_000;
+  private static final int RATE = 1_500;
+
+  @Test
+  void partitionsMoveBetweenInstancesWithoutLossOrDuplicates() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Map<String, String> env = FaultFixture.appEnv(kafka, "rebalance", 12);
+      env.put("STREAM_THREADS", "1");
+      StreamAppProcess first = StreamAppProcess.start(env, "rebalance-first").awaitReady();
+      var load =
+          FaultFixture.load(
+              env,
+              new AtomicBoolean(),
+              "--count",
+              Integer.toString(RECORDS),
+              "--rate",
+              Integer.toString(RATE));
+      Thread.sleep(6_000);
+      StreamAppProcess second = StreamAppProcess.start(env, "rebalance-second").awaitReady();
+      Thread.sleep(8_000);
+      int firstExit = first.stop();
+      RunReport report = load.get(10, TimeUnit.MINUTES);
+      String scrape = second.scrape();
+      int secondExit = second.stop();
+
+      Verification v = report.verification();
+      double meanBatch =
+          FaultFixture.metricSum(scrape, "digitstream_batch_size_sum")
+              / FaultFixture.metricSum(scrape, "digitstream_batch_size_count");
+      FaultFixture.record(
+          "rebalance",
+          "%,d records at %,d/s over 12 partitions; a second instance joined at 6 s, the first left at ~14 s (exit %d): %,d predicted, %,d missing, %,d duplicated; mean batch on the instance that stayed %.1f images; latency p99 %.0f ms",
+          report.sent().acknowledged(),
+          RATE,
+          firstExit,
+          v.predictions(),
+          v.missing(),
+          v.duplicated(),
+          meanBatch,
+          v.latency().p99Ms());
+      assertThat(firstExit).isZero();
+      assertThat(secondExit).isZero();
+      assertThat(v.missing()).as("lost").isZero();
+      assertThat(v.duplicated()).as("duplicated").isZero();
+      assertThat(v.predictions()).isEqualTo(RECORDS);
+      assertThat(meanBatch).as("mean batch size on the remaining instance").isGreaterThan(2);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.digitstream.systemtests.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The stream-app as users run it, {@code java -jar stream-app.jar}, in its own process. */
+final class StreamAppProcess implements AutoCloseable {
+
+  private static final Path JAR = Path.of("..", "stream-app", "target", "stream-app.jar");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private StreamAppProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Starts one with {@code env} (plus its own metrics port); its log goes to {@code logName}. */
+  static StreamAppProcess start(Map<String, String> env, String logName) throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path logs = Files.createDirectories(Path.of("target", "fault-logs"));
+    Path log = logs.resolve(logName + ".log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(java, "-Xmx1g", "-jar", JAR.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    Map<String, String> all = new HashMap<>(env);
+    all.put("METRICS_PORT", Integer.toString(port));
+    all.put("METRICS_BIND_ADDRESS", "127.0.0.1");
+    builder.environment().putAll(all);
+    return new StreamAppProcess(builder.start(), port, log);
+  }
+
+  /** Waits until Kafka Streams is RUNNING (the readiness endpoint says 200). */
+  StreamAppProcess awaitReady() {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              assertThat(process.isAlive()).as("stream-app alive, see %s", log).isTrue();
+              try {
+                return get("/health/ready").statusCode() == 200;
+              } catch (IOException e) {
+                return false;
+              }
+            });
+    return this;
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The current Prometheus scrape. */
+  String scrape() throws IOException, InterruptedException {
+    return get("/metrics").body();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /** Resident set size in bytes, from /proc; 0 when the process is gone. */
+  long rssBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+        }
+      }
+    } catch (IOException e) {
+      // gone
+    }
+    return 0;
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, no commit. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** Waits for the process to end by itself; its exit code, or -1 if it still runs. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
+  /** SIGTERM, then the exit code (the app drains its batches first). */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+      return -1;
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      stop();
+    }
+  }
+}

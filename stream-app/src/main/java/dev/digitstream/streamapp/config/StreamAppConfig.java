@@ -77,6 +77,28 @@ public record StreamAppConfig(
     int changelogMinInsyncReplicas,
     Map<String, String> kafkaProperties) {
 
+  // The environment variables, one constant each, for code and tests that set them.
+  public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
+  public static final String APPLICATION_ID = "APPLICATION_ID";
+  public static final String INPUT_TOPIC = "INPUT_TOPIC";
+  public static final String OUTPUT_TOPIC = "OUTPUT_TOPIC";
+  public static final String DLQ_TOPIC = "DLQ_TOPIC";
+  public static final String MODEL_PATH = "MODEL_PATH";
+  public static final String BATCH_MAX_SIZE = "BATCH_MAX_SIZE";
+  public static final String BATCH_MAX_DELAY_MS = "BATCH_MAX_DELAY_MS";
+  public static final String STREAM_THREADS = "STREAM_THREADS";
+  public static final String ND4J_THREADS = "ND4J_THREADS";
+  public static final String PROCESSING_GUARANTEE = "PROCESSING_GUARANTEE";
+  public static final String COMMIT_INTERVAL_MS = "COMMIT_INTERVAL_MS";
+  public static final String METRICS_PORT = "METRICS_PORT";
+  public static final String METRICS_BIND_ADDRESS = "METRICS_BIND_ADDRESS";
+  public static final String CREATE_TOPICS = "CREATE_TOPICS";
+  public static final String TOPIC_PARTITIONS = "TOPIC_PARTITIONS";
+  public static final String ROLLING_ACCURACY_WINDOW = "ROLLING_ACCURACY_WINDOW";
+  public static final String STATE_DIR = "STATE_DIR";
+  public static final String CHANGELOG_REPLICATION_FACTOR = "CHANGELOG_REPLICATION_FACTOR";
+  public static final String CHANGELOG_MIN_INSYNC_REPLICAS = "CHANGELOG_MIN_INSYNC_REPLICAS";
+
   public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
   public static final String AT_LEAST_ONCE = "at_least_once";
 
@@ -100,27 +122,27 @@ public record StreamAppConfig(
     Reader r = new Reader(env);
     StreamAppConfig config =
         new StreamAppConfig(
-            r.string("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-            r.string("APPLICATION_ID", "digit-stream"),
-            r.string("INPUT_TOPIC", "images"),
-            r.string("OUTPUT_TOPIC", "predictions"),
-            r.string("DLQ_TOPIC", "images-dlq"),
-            Path.of(r.string("MODEL_PATH", "models")),
-            r.integer("BATCH_MAX_SIZE", 128, 1, 4096),
-            r.integer("BATCH_MAX_DELAY_MS", 10, 1, 60_000),
-            r.integer("STREAM_THREADS", Runtime.getRuntime().availableProcessors(), 1, 64),
-            r.integer("ND4J_THREADS", 1, 1, 64),
+            r.string(KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:9092"),
+            r.string(APPLICATION_ID, "digit-stream"),
+            r.string(INPUT_TOPIC, "images"),
+            r.string(OUTPUT_TOPIC, "predictions"),
+            r.string(DLQ_TOPIC, "images-dlq"),
+            Path.of(r.string(MODEL_PATH, "models")),
+            r.integer(BATCH_MAX_SIZE, 128, 1, 4096),
+            r.integer(BATCH_MAX_DELAY_MS, 10, 1, 60_000),
+            r.integer(STREAM_THREADS, Runtime.getRuntime().availableProcessors(), 1, 64),
+            r.integer(ND4J_THREADS, 1, 1, 64),
             r.choice(
-                "PROCESSING_GUARANTEE", EXACTLY_ONCE_V2, List.of(EXACTLY_ONCE_V2, AT_LEAST_ONCE)),
-            r.integer("COMMIT_INTERVAL_MS", 0, 0, 600_000),
-            r.integer("METRICS_PORT", 9404, 0, 65_535),
-            r.string("METRICS_BIND_ADDRESS", "0.0.0.0"),
-            r.bool("CREATE_TOPICS", false),
-            r.integer("TOPIC_PARTITIONS", 1, 1, 10_000),
-            r.integer("ROLLING_ACCURACY_WINDOW", 1000, 1, 1_000_000),
-            r.string("STATE_DIR", ""),
-            r.integer("CHANGELOG_REPLICATION_FACTOR", 3, 1, 32),
-            r.integer("CHANGELOG_MIN_INSYNC_REPLICAS", 2, 1, 32),
+                PROCESSING_GUARANTEE, EXACTLY_ONCE_V2, List.of(EXACTLY_ONCE_V2, AT_LEAST_ONCE)),
+            r.integer(COMMIT_INTERVAL_MS, 0, 0, 600_000),
+            r.integer(METRICS_PORT, 9404, 0, 65_535),
+            r.string(METRICS_BIND_ADDRESS, "0.0.0.0"),
+            r.bool(CREATE_TOPICS, false),
+            r.integer(TOPIC_PARTITIONS, 1, 1, 10_000),
+            r.integer(ROLLING_ACCURACY_WINDOW, 1000, 1, 1_000_000),
+            r.string(STATE_DIR, ""),
+            r.integer(CHANGELOG_REPLICATION_FACTOR, 3, 1, 32),
+            r.integer(CHANGELOG_MIN_INSYNC_REPLICAS, 2, 1, 32),
             KafkaClientEnv.properties(env));
     if (config.inputTopic().equals(config.outputTopic())
         || config.inputTopic().equals(config.dlqTopic())) {

@@ -10,7 +10,7 @@ import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.model.Throughput;
-import dev.digitstream.streamapp.PrometheusText;
+import dev.digitstream.testsupport.PrometheusScrape;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -615,8 +615,8 @@ class PipelineBenchmarkIT {
 
     /** A counter's increase between two scrapes. */
     static double delta(String before, String after, String series) {
-      double earlier = PrometheusText.value(before, series);
-      return PrometheusText.value(after, series) - (Double.isNaN(earlier) ? 0 : earlier);
+      double earlier = PrometheusScrape.value(before, series);
+      return PrometheusScrape.value(after, series) - (Double.isNaN(earlier) ? 0 : earlier);
     }
 
     long peakRssKb() throws IOException {

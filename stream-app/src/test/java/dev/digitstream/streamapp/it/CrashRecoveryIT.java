@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
-import dev.digitstream.streamapp.PrometheusText;
+import dev.digitstream.testsupport.PrometheusScrape;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -74,7 +74,7 @@ class CrashRecoveryIT {
         Process app = launch(env, kill);
         awaitReady(app, port);
         Thread.sleep(300 + random.nextInt(1_200));
-        double pending = PrometheusText.value(scrape(port), "digitstream_batch_pending");
+        double pending = PrometheusScrape.value(scrape(port), "digitstream_batch_pending");
         killsWithPending += pending > 0 ? 1 : 0;
         app.destroyForcibly(); // SIGKILL
         assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();

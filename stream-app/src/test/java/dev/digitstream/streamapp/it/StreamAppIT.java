@@ -8,10 +8,10 @@ import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.model.BatchClassifier;
-import dev.digitstream.streamapp.PrometheusText;
 import dev.digitstream.streamapp.StreamApp;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
+import dev.digitstream.testsupport.PrometheusScrape;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,17 +108,17 @@ class PipelineIT {
           .atMost(Duration.ofSeconds(10))
           .until(() -> scrape(app).contains("digitstream_labelled_correct_total"));
       String metrics = scrape(app);
-      assertThat(PrometheusText.value(metrics, "digitstream_records_in_total"))
+      assertThat(PrometheusScrape.value(metrics, "digitstream_records_in_total"))
           .isEqualTo(images.count() + 3);
-      assertThat(PrometheusText.value(metrics, "digitstream_predictions_out_total"))
+      assertThat(PrometheusScrape.value(metrics, "digitstream_predictions_out_total"))
           .isEqualTo(images.count());
-      assertThat(PrometheusText.value(metrics, "digitstream_labelled_correct_total"))
+      assertThat(PrometheusScrape.value(metrics, "digitstream_labelled_correct_total"))
           .isEqualTo(correct);
       assertThat(
-              PrometheusText.value(
+              PrometheusScrape.value(
                   metrics, "digitstream_dead_letters_total{reason=\"wrong-length\"}"))
           .isEqualTo(1);
-      assertThat(PrometheusText.value(metrics, "digitstream_batch_size_count{reason=\"size\"}"))
+      assertThat(PrometheusScrape.value(metrics, "digitstream_batch_size_count{reason=\"size\"}"))
           .isPositive();
       assertThat(metrics)
           .contains("digitstream_model_info{")
@@ -166,7 +166,7 @@ class PipelineIT {
           .atMost(Duration.ofSeconds(60))
           .until(
               () ->
-                  PrometheusText.value(scrape(app), "digitstream_predictions_out_total")
+                  PrometheusScrape.value(scrape(app), "digitstream_predictions_out_total")
                       >= images.count());
 
       var sizes = app.registry().find(BatchMetrics.BATCH_SIZE).summaries();

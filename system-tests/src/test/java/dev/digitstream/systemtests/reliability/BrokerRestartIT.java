@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
+import dev.digitstream.testsupport.StreamAppProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

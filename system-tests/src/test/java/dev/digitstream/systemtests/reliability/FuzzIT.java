@@ -6,6 +6,7 @@ import dev.digitstream.common.TestData;
 import dev.digitstream.contract.HeaderNames;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
+import dev.digitstream.testsupport.StreamAppProcess;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

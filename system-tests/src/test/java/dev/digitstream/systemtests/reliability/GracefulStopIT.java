@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
+import dev.digitstream.testsupport.StreamAppProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

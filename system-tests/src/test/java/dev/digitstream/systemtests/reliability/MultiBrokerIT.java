@@ -7,6 +7,7 @@ import dev.digitstream.kafka.embedded.EmbeddedKafkaCluster;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
 import dev.digitstream.streamapp.topology.TopologyFactory;
+import dev.digitstream.testsupport.StreamAppProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

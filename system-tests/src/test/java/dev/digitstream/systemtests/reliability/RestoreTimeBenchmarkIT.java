@@ -8,6 +8,7 @@ import dev.digitstream.common.TestData;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.ProducerCli;
 import dev.digitstream.streamapp.topology.TopologyFactory;
+import dev.digitstream.testsupport.StreamAppProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import dev.digitstream.common.TestData;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.ProducerCli;
 import dev.digitstream.producer.report.RunReport;
+import dev.digitstream.testsupport.StreamAppProcess;
 import dev.digitstream.testsupport.TrainedModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

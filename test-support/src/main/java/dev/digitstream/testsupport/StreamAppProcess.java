@@ -1,10 +1,10 @@
-package dev.digitstream.systemtests.reliability;
+package dev.digitstream.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.digitstream.common.TestData;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The stream-app as users run it, {@code java -jar stream-app.jar}, in its own process. */
-final class StreamAppProcess implements AutoCloseable {
+public final class StreamAppProcess implements AutoCloseable {
 
-  private static final Path JAR = Path.of("..", "stream-app", "target", "stream-app.jar");
+  private static final Path JAR =
+      TestData.projectRoot().resolve(Path.of("stream-app", "target", "stream-app.jar"));
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Process process;
@@ -33,11 +34,8 @@ final class StreamAppProcess implements AutoCloseable {
   }
 
   /** Starts one with {@code env} (plus its own metrics port); its log goes to {@code logName}. */
-  static StreamAppProcess start(Map<String, String> env, String logName) throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+  public static StreamAppProcess start(Map<String, String> env, String logName) throws IOException {
+    int port = FreePorts.next();
     Path logs = Files.createDirectories(Path.of("target", "fault-logs"));
     Path log = logs.resolve(logName + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -53,7 +51,7 @@ final class StreamAppProcess implements AutoCloseable {
   }
 
   /** Waits until Kafka Streams is RUNNING (the readiness endpoint says 200). */
-  StreamAppProcess awaitReady() {
+  public StreamAppProcess awaitReady() {
     await()
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(100))
@@ -78,24 +76,24 @@ final class StreamAppProcess implements AutoCloseable {
   }
 
   /** The current Prometheus scrape. */
-  String scrape() throws IOException, InterruptedException {
+  public String scrape() throws IOException, InterruptedException {
     return get("/metrics").body();
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
   /** Resident set size in bytes, from /proc; 0 when the process is gone. */
-  long rssBytes() {
+  public long rssBytes() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
         if (line.startsWith("VmRSS:")) {
@@ -109,18 +107,18 @@ final class StreamAppProcess implements AutoCloseable {
   }
 
   /** SIGKILL: no shutdown hook, no flush, no commit. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
   }
 
   /** Waits for the process to end by itself; its exit code, or -1 if it still runs. */
-  int awaitExit(Duration timeout) throws InterruptedException {
+  public int awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }
 
   /** SIGTERM, then the exit code (the app drains its batches first). */
-  int stop() throws InterruptedException {
+  public int stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();

@@ -1,12 +1,12 @@
-package dev.digitstream.streamapp;
+package dev.digitstream.testsupport;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reading samples out of a Prometheus text-format scrape, for tests and benchmarks. */
-public final class PrometheusText {
+public final class PrometheusScrape {
 
-  private PrometheusText() {}
+  private PrometheusScrape() {}
 
   /**
    * The value of the first sample named {@code series} (which may include its labels, e.g. {@code

@@ -1,16 +1,22 @@
 package dev.digitstream.common;
 
 import dev.digitstream.common.mnist.MnistData;
-import java.net.URI;
-import java.nio.file.Files;
+import dev.digitstream.common.mnist.MnistFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Where tests find the MNIST files: {@code MNIST_DIR} (relative paths taken from the project root),
- * else {@code ../shared/data/mnist} beside the project root. Tests never download.
+ * Where tests find the MNIST files: {@code MNIST_DIR} (a relative path is taken from the project
+ * root), else {@code data/mnist} under the project root, the folder the tools use. Missing files
+ * are downloaded there once, as the tools do, from {@code MNIST_MIRROR} or the default mirror, and
+ * every file is checked against its official SHA-256.
  */
 public final class TestData {
+
+  private static MnistData mnist;
 
   private TestData() {}
 
@@ -18,28 +24,30 @@ public final class TestData {
     return Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
   }
 
+  /** The MNIST folder, holding all four verified files. */
   public static Path mnistDir() {
-    String configured = System.getenv(MnistData.DIR_ENV);
-    Path dir =
-        configured != null
-            ? projectRoot().resolve(configured)
-            : projectRoot().resolve("../shared/data/mnist");
-    if (configured == null && !Files.isDirectory(dir)) {
-      dir = projectRoot().resolve(MnistData.DEFAULT_DIR);
-    }
-    dir = dir.normalize();
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalStateException(
-          "MNIST not found at "
-              + dir
-              + "; set MNIST_DIR to the folder holding the .gz files, or run the trainer once"
-              + " to download them");
-    }
-    return dir;
+    return mnist().dir();
   }
 
-  /** The local MNIST copy, with an unreachable mirror so that a missing file fails fast. */
-  public static MnistData mnist() {
-    return new MnistData(mnistDir(), URI.create("http://127.0.0.1:9/"), Duration.ofSeconds(2));
+  /** The MNIST files, all four present and verified. */
+  public static synchronized MnistData mnist() {
+    if (mnist == null) {
+      Map<String, String> env = new HashMap<>(System.getenv());
+      String configured = env.getOrDefault(MnistData.DIR_ENV, MnistData.DEFAULT_DIR);
+      Path dir = projectRoot().resolve(configured).normalize();
+      MnistData data = MnistData.fromOptions(dir, env);
+      try {
+        for (MnistFile file : MnistFile.values()) {
+          data.ensure(file);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "MNIST is not available at %s (set MNIST_DIR to a folder holding the four .gz files): %s"
+                .formatted(dir, e.getMessage()),
+            e);
+      }
+      mnist = data;
+    }
+    return mnist;
   }
 }

@@ -407,6 +407,38 @@ class TopologyTest {
     assertThat(store.approximateNumEntries()).isZero();
   }
 
+  @Test
+  void shouldClassifyWhatARestoredPendingStoreHoldsWithTheirOwnKeysHeadersAndTimestamps()
+      throws IOException {
+    start(Map.of());
+    KeyValueStore<Long, PendingRecord> store =
+        driver.getKeyValueStore(TopologyFactory.PENDING_STORE);
+    // what a restore after a crash leaves: entries whose offsets were committed before their
+    // predictions were emitted; nothing is piped, so only the restore path can emit them
+    int restored = MAX_BATCH - 1;
+    for (int i = 0; i < restored; i++) {
+      Headers headers = new RecordHeaders();
+      headers.add(HeaderNames.LABEL, ImageRecord.labelHeader(images.label(i)));
+      headers.add("trace", ("t" + i).getBytes(StandardCharsets.UTF_8));
+      store.put((long) i, new PendingRecord(key(i), images.image(i), headers, 1000 + i));
+    }
+
+    passTime(MAX_DELAY_MS * 2);
+
+    List<TestRecord<byte[], byte[]>> out = predictions.readRecordsToList();
+    assertThat(out).hasSize(restored);
+    for (int i = 0; i < restored; i++) {
+      TestRecord<byte[], byte[]> record = out.get(i);
+      assertThat(record.key()).isEqualTo(key(i));
+      assertThat(header(record, "trace")).isEqualTo("t" + i);
+      assertThat(record.timestamp()).isEqualTo(1000 + i);
+      assertThat(PredictionCodec.decode(record.value()).label()).isBetween(0, 9);
+    }
+    assertThat(store.approximateNumEntries()).as("emitted entries are deleted").isZero();
+    assertThat(registry.get(FlowMetrics.PENDING_RESTORED).counter().count()).isEqualTo(restored);
+    assertThat(batchCount("delay")).as("re-queued into one batch").isEqualTo(1);
+  }
+
   private static int sizeOf(TestRecord<byte[], byte[]> record) {
     return RecordSizeLimit.sizeOf(record.key(), record.value(), record.headers().toArray());
   }

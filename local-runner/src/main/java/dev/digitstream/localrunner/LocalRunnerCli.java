@@ -3,6 +3,7 @@ package dev.digitstream.localrunner;
 import dev.digitstream.common.cli.Cli;
 import dev.digitstream.producer.ProducerCli;
 import dev.digitstream.streamapp.StartupException;
+import dev.digitstream.streamapp.config.StreamAppConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -144,7 +145,7 @@ public final class LocalRunnerCli implements Callable<Integer> {
     }
     var options =
         new LocalRunner.Options(
-            env.get("KAFKA_BOOTSTRAP_SERVERS"),
+            env.get(StreamAppConfig.KAFKA_BOOTSTRAP_SERVERS),
             model,
             modelsDir,
             dataDir,

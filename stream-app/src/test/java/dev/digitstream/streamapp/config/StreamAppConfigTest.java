@@ -146,4 +146,21 @@ class StreamAppConfigTest {
     assertThat(record.timestamp()).isEqualTo(-1);
     assertThat(stamped).isBetween(before, System.currentTimeMillis());
   }
+
+  @Test
+  void shouldRefuseAnEmptyNameAndAThreadCountOutOfRange() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                StreamAppConfig.fromEnv(
+                    Map.of(
+                        StreamAppConfig.MODEL_PATH, " ",
+                        StreamAppConfig.STREAM_THREADS, "65",
+                        StreamAppConfig.STATE_DIR, " ")));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "MODEL_PATH must not be empty", "STREAM_THREADS must be between 1 and 64, got 65");
+  }
 }

@@ -1,0 +1,88 @@
+package dev.digitstream.streamapp.config;
+
+import dev.digitstream.common.kafka.KafkaClientEnv;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+
+/**
+ * The Kafka Streams properties of a {@link StreamAppConfig}, and what {@code KAFKA_CFG_*}
+ * pass-through may not change.
+ */
+final class StreamsProperties {
+
+  private static final String LEAVE_GROUP_ON_CLOSE =
+      StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close");
+
+  /**
+   * Kafka Streams settings the delivery guarantee depends on, set by the app and refused as {@code
+   * KAFKA_CFG_*} pass-through: a handler that continues drops the record it gives up on, and the
+   * stock timestamp extractor stops the thread on a negative timestamp.
+   */
+  static final List<String> GUARDED =
+      List.of(
+          StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+          StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+          StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+          LEAVE_GROUP_ON_CLOSE);
+
+  private StreamsProperties() {}
+
+  /** Adds to {@code problems} each pass-through property the delivery guarantee forbids. */
+  static void checkPassThrough(Map<String, String> kafkaProperties, List<String> problems) {
+    kafkaProperties.forEach(
+        (name, value) -> {
+          String bare = name.replaceFirst("^(producer|main\\.consumer|consumer)\\.", "");
+          String variable = KafkaClientEnv.PREFIX + name.toUpperCase(Locale.ROOT).replace('.', '_');
+          if (GUARDED.contains(name)) {
+            problems.add(variable + " cannot be set: the stream-app sets " + name + " itself");
+          } else if (bare.equals(ProducerConfig.ACKS_CONFIG)
+              && !value.trim().equals("all")
+              && !value.trim().equals("-1")) {
+            problems.add(
+                variable + " must be all (or -1): fewer acknowledgements can lose records");
+          }
+        });
+  }
+
+  /** Our defaults, then the pass-through properties, then ours. */
+  static Properties of(StreamAppConfig config) {
+    Properties props = new Properties();
+    // Kafka Streams lets its producer linger 100 ms; measured here, that is most of the latency at
+    // low rates (BENCHMARKS.md). 5 ms still batches well. KAFKA_CFG_PRODUCER_LINGER_MS overrides.
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    props.putAll(config.kafkaProperties());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    // block in poll no longer than a batch may wait, so delay flushes stay on time at low rates
+    props.put(
+        StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(100, config.batchMaxDelayMs() / 2)));
+    if (config.commitIntervalMs() > 0) {
+      props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+    }
+    if (!config.stateDir().isEmpty()) {
+      props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+    }
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.changelogReplicationFactor());
+    props.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailProcessingExceptionHandler.class);
+    props.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DefaultProductionExceptionHandler.class);
+    props.put(
+        StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, WallClockIfInvalidTimestamp.class);
+    // Kafka Streams keeps a stopped member in the group until session.timeout.ms (45 s) has passed,
+    // and in 4.1 KafkaStreams.CloseOptions.leaveGroup acts only for static members: this internal
+    // consumer setting makes a graceful close leave the group, so its partitions move at once.
+    props.put(LEAVE_GROUP_ON_CLOSE, true);
+    return props;
+  }
+}

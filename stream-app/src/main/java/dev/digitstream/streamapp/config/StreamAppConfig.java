@@ -1,10 +1,8 @@
 package dev.digitstream.streamapp.config;
 
 import dev.digitstream.common.kafka.KafkaClientEnv;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -110,35 +108,28 @@ public record StreamAppConfig(
   /** This configuration for a cluster of {@code brokers} brokers: the changelog replicas capped. */
   public StreamAppConfig forCluster(int brokers) {
     int replicas = Math.min(changelogReplicationFactor, Math.max(1, brokers));
-    return with(
-        Map.of(
-            "changelogReplicationFactor",
-            replicas,
-            "changelogMinInsyncReplicas",
-            Math.min(changelogMinInsyncReplicas, replicas)));
-  }
-
-  /**
-   * A copy with the named components changed. Reflective so that the component list is written
-   * once, in {@link #fromEnv}.
-   */
-  private StreamAppConfig with(Map<String, Object> changed) {
-    RecordComponent[] components = StreamAppConfig.class.getRecordComponents();
-    Object[] values = new Object[components.length];
-    try {
-      for (int i = 0; i < components.length; i++) {
-        String name = components[i].getName();
-        values[i] =
-            changed.containsKey(name)
-                ? changed.get(name)
-                : components[i].getAccessor().invoke(this);
-      }
-      Class<?>[] types =
-          Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
-      return StreamAppConfig.class.getDeclaredConstructor(types).newInstance(values);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot copy " + this, e);
-    }
+    return new StreamAppConfig(
+        bootstrapServers,
+        applicationId,
+        inputTopic,
+        outputTopic,
+        dlqTopic,
+        modelPath,
+        batchMaxSize,
+        batchMaxDelayMs,
+        streamThreads,
+        nd4jThreads,
+        processingGuarantee,
+        commitIntervalMs,
+        metricsPort,
+        metricsBindAddress,
+        createTopics,
+        topicPartitions,
+        rollingAccuracyWindow,
+        stateDir,
+        replicas,
+        Math.min(changelogMinInsyncReplicas, replicas),
+        kafkaProperties);
   }
 
   /** The producer's {@code max.request.size}: as passed through, else Kafka's default. */

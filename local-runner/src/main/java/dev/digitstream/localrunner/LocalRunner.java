@@ -1,5 +1,6 @@
 package dev.digitstream.localrunner;
 
+import dev.digitstream.common.files.FileTrees;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.streamapp.StartupException;
@@ -83,7 +84,7 @@ public final class LocalRunner implements AutoCloseable {
       }
       Path model = obtainModel(options, env, log);
       Path stateDir = Files.createTempDirectory("digit-stream-state-");
-      started.add(() -> deleteRecursively(stateDir));
+      started.add(() -> FileTrees.deleteRecursively(stateDir));
       Map<String, String> appEnv = new HashMap<>(env);
       appEnv.put(StreamAppConfig.KAFKA_BOOTSTRAP_SERVERS, servers);
       appEnv.put(StreamAppConfig.MODEL_PATH, model.toString());
@@ -175,14 +176,6 @@ public final class LocalRunner implements AutoCloseable {
   @Override
   public void close() {
     closeAll(started);
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (var files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   private static void closeAll(List<AutoCloseable> started) {

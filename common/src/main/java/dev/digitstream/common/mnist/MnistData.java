@@ -1,9 +1,11 @@
 package dev.digitstream.common.mnist;
 
+import dev.digitstream.common.files.AtomicFiles;
 import dev.digitstream.contract.idx.IdxReader;
 import dev.digitstream.contract.idx.LabelledImages;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -121,28 +122,26 @@ public final class MnistData {
     } catch (IOException e) {
       throw new IOException("cannot create data folder " + dir + ": " + e, e);
     }
-    Path partial;
     try {
-      partial = Files.createTempFile(dir, file.fileName(), ".part");
+      // the file appears under its final name only once verified
+      AtomicFiles.write(
+          target,
+          out -> {
+            String actual = fetch(source, out);
+            if (!actual.equals(file.sha256())) {
+              throw new IOException(
+                  "download of %s is corrupt: SHA-256 %s does not match the official %s"
+                      .formatted(source, actual, file.sha256()));
+            }
+          });
     } catch (AccessDeniedException e) {
       throw new IOException("data folder " + dir + " is not writable", e);
     }
-    try {
-      String actual = fetch(source, partial);
-      if (!actual.equals(file.sha256())) {
-        throw new IOException(
-            "download of %s is corrupt: SHA-256 %s does not match the official %s"
-                .formatted(source, actual, file.sha256()));
-      }
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-      LOG.info("{} downloaded and verified", target);
-    } finally {
-      Files.deleteIfExists(partial);
-    }
+    LOG.info("{} downloaded and verified", target);
   }
 
   /** Streams {@code source} into {@code sink}, returning the SHA-256 of what arrived. */
-  private String fetch(URI source, Path sink) throws IOException {
+  private String fetch(URI source, OutputStream sink) throws IOException {
     MessageDigest digest = Sha256.digest();
     HttpClient client =
         HttpClient.newBuilder()
@@ -150,21 +149,30 @@ public final class MnistData {
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
     HttpRequest request = HttpRequest.newBuilder(source).timeout(timeout).GET().build();
+    HttpResponse<InputStream> response;
     try {
-      HttpResponse<InputStream> response =
-          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream body = new DigestInputStream(response.body(), digest)) {
-        if (response.statusCode() != 200) {
-          throw new IOException("HTTP " + response.statusCode());
-        }
-        Files.copy(body, sink, StandardCopyOption.REPLACE_EXISTING);
-      }
+      response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("download of " + source + " interrupted", e);
     } catch (IOException e) {
-      throw new IOException("download of " + source + " failed: " + e.getMessage(), e);
+      throw failed(source, e);
+    }
+    try (InputStream body = new DigestInputStream(response.body(), digest)) {
+      if (response.statusCode() != 200) {
+        throw new IOException("download of " + source + " failed: HTTP " + response.statusCode());
+      }
+      try {
+        body.transferTo(sink);
+      } catch (IOException e) {
+        throw failed(source, e);
+      }
     }
     return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private IOException failed(URI source, IOException e) {
+    return new IOException(
+        "download of " + source + " failed: " + DownloadFailures.describe(source, e, timeout), e);
   }
 }

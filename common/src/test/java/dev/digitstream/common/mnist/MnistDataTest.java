@@ -7,7 +7,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.digitstream.common.TestData;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,6 +109,64 @@ class MnistDataTest {
     assertThatThrownBy(() -> data.ensure(MnistFile.TEST_LABELS))
         .hasMessageContaining("download of")
         .hasMessageContaining("HTTP 404");
+  }
+
+  @Test
+  void shouldNameTheHttpStatusOfAFailedDownload() throws IOException {
+    URI elsewhere = mirror.resolve("/elsewhere/");
+
+    assertThatThrownBy(() -> downloadFrom(elsewhere, Duration.ofSeconds(5)))
+        .hasMessage("download of " + elsewhere + "t10k-labels-idx1-ubyte.gz failed: HTTP 404");
+    assertThatDataDirIsEmpty();
+  }
+
+  @Test
+  void shouldNameAnUnknownHost() throws IOException {
+    URI nowhere = URI.create("http://no-such-host.invalid/mnist/");
+
+    assertThatThrownBy(() -> downloadFrom(nowhere, Duration.ofSeconds(5)))
+        .hasMessage(
+            "download of http://no-such-host.invalid/mnist/t10k-labels-idx1-ubyte.gz failed:"
+                + " unknown host no-such-host.invalid");
+    assertThatDataDirIsEmpty();
+  }
+
+  @Test
+  void shouldNameARefusedConnection() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    URI closed = URI.create("http://127.0.0.1:" + closedPort + "/mnist/");
+
+    assertThatThrownBy(() -> downloadFrom(closed, Duration.ofSeconds(5)))
+        .hasMessage(
+            "download of %st10k-labels-idx1-ubyte.gz failed: connection refused by 127.0.0.1:%d"
+                .formatted(closed, closedPort));
+    assertThatDataDirIsEmpty();
+  }
+
+  @Test
+  void shouldNameATimeout() throws IOException {
+    // the kernel completes the connection (backlog), but nobody ever answers the request
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      URI mute = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/mnist/");
+
+      assertThatThrownBy(() -> downloadFrom(mute, Duration.ofMillis(300)))
+          .hasMessage(
+              "download of " + mute + "t10k-labels-idx1-ubyte.gz failed: no answer within 300 ms");
+    }
+    assertThatDataDirIsEmpty();
+  }
+
+  private void downloadFrom(URI source, Duration timeout) throws IOException {
+    new MnistData(dataDir, source, timeout).ensure(MnistFile.TEST_LABELS);
+  }
+
+  private void assertThatDataDirIsEmpty() throws IOException {
+    try (var files = Files.list(dataDir)) {
+      assertThat(files).isEmpty();
+    }
   }
 
   @Test

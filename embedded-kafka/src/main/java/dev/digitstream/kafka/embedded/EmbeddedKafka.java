@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -63,8 +60,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static EmbeddedKafka start(
       Path logDir, boolean deleteOnClose, Map<String, String> overrides) throws IOException {
     int brokerPort = KafkaNode.freePort();
-    Properties props = defaults(logDir, "PLAINTEXT", brokerPort);
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    Properties props = combinedNode(logDir, "PLAINTEXT", brokerPort);
+    props.put("listener.security.protocol.map", NodeConfig.PLAINTEXT_PROTOCOLS);
     props.putAll(overrides);
     String bootstrap = "127.0.0.1:" + brokerPort;
     return launch(
@@ -111,53 +108,26 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static EmbeddedKafka startSecured(Secured secured) throws IOException {
     Path logDir = Files.createTempDirectory("embedded-kafka-secured-");
     int brokerPort = KafkaNode.freePort();
-    Properties props = defaults(logDir, "SASL_SSL", brokerPort);
-    String admin = secured.users().get("admin");
-    props.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
-    props.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
-    props.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
-    props.put(
-        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
-        secured.client("admin", admin).get("sasl.jaas.config"));
-    props.put("ssl.keystore.location", secured.keyStore().toAbsolutePath().toString());
-    props.put("ssl.keystore.type", "PKCS12");
-    props.put("ssl.keystore.password", secured.storePassword());
-    props.put("ssl.key.password", secured.storePassword());
-    props.put("ssl.truststore.location", secured.trustStore().toAbsolutePath().toString());
-    props.put("ssl.truststore.type", "PKCS12");
-    props.put("ssl.truststore.password", secured.storePassword());
-    props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-    // the controller listener is PLAINTEXT inside this process: its principal is ANONYMOUS
-    props.put("super.users", "User:admin;User:ANONYMOUS");
-    props.put("allow.everyone.if.no.acl.found", "false");
-    List<String> scram = new ArrayList<>();
-    secured
-        .users()
-        .forEach(
-            (user, password) -> {
-              scram.add("--add-scram");
-              scram.add("SCRAM-SHA-512=[name=%s,password=%s]".formatted(user, password));
-            });
+    Properties props = combinedNode(logDir, "SASL_SSL", brokerPort);
+    NodeConfig.secure(props, secured);
     String bootstrap = "127.0.0.1:" + brokerPort;
-    Map<String, Object> client = new HashMap<>(secured.client("admin", admin));
+    Map<String, Object> client =
+        new HashMap<>(secured.client("admin", secured.users().get("admin")));
     client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    return launch(props, logDir, true, bootstrap, client, scram);
+    return launch(props, logDir, true, bootstrap, client, NodeConfig.scramUsers(secured.users()));
   }
 
-  private static Properties defaults(Path logDir, String listener, int brokerPort)
+  /** Node 1, broker and controller in one, with its client listener on {@code brokerPort}. */
+  private static Properties combinedNode(Path logDir, String listener, int brokerPort)
       throws IOException {
     int controllerPort = KafkaNode.freePort();
-    Properties props = KafkaNode.defaults(1, 1);
-    props.put("node.id", "1");
-    props.put("process.roles", "broker,controller");
+    Properties props = NodeConfig.shared(1, 1);
+    NodeConfig.identify(props, 1, "broker,controller", "1@127.0.0.1:" + controllerPort, logDir);
     props.put(
         "listeners",
         listener + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     props.put("advertised.listeners", listener + "://127.0.0.1:" + brokerPort);
-    props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", listener);
-    props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    props.put("log.dirs", logDir.toAbsolutePath().toString());
     return props;
   }
 
@@ -204,33 +174,22 @@ public final class EmbeddedKafka implements AutoCloseable {
   public void createTopic(String name, int partitions) {
     List<NewTopic> topics = List.of(new NewTopic(name, partitions, (short) 1));
     try (Admin admin = Admin.create(clientProperties())) {
-      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot create topics " + topics + ": " + e.getMessage(), e);
+      AdminWaits.get(admin.createTopics(topics).all(), "create topics " + topics);
     }
   }
 
   private void awaitReady(Duration timeout) throws IOException {
-    long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = Admin.create(clientProperties())) {
-      while (true) {
-        try {
-          if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
-            return;
-          }
-        } catch (ExecutionException | TimeoutException e) {
-          if (System.nanoTime() > deadline) {
-            throw new IOException("embedded Kafka did not become ready in " + timeout, e);
-          }
-        }
-        Thread.sleep(100);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for Kafka", e);
+      AdminWaits.await(
+          "embedded Kafka to be ready",
+          timeout,
+          () -> !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty());
+    } catch (IllegalStateException e) {
+      throw new IOException(
+          Thread.currentThread().isInterrupted()
+              ? "interrupted while waiting for Kafka"
+              : "embedded Kafka did not become ready in " + timeout,
+          e);
     }
   }
 
@@ -239,7 +198,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   public synchronized void close() {
     node.stop();
     if (ownsLogDir) {
-      KafkaNode.deleteRecursively(logDir);
+      KafkaNode.deleteData(logDir);
     }
   }
 }

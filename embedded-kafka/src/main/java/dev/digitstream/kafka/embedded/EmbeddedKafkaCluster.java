@@ -10,9 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -84,7 +82,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       throw new IllegalArgumentException("a cluster needs at least one broker, not " + brokers);
     }
     int internalReplicas = Math.min(3, brokers);
-    Properties defaults = KafkaNode.defaults(internalReplicas, Math.max(1, internalReplicas - 1));
+    Properties defaults = NodeConfig.shared(internalReplicas, Math.max(1, internalReplicas - 1));
     // the controller fences a broker that stops heartbeating (a hard stop) after this session
     // timeout, and refuses to register a restarted broker until its old session has expired, so
     // this is also what startBroker waits right after stopBroker: 3 s, not 9 s; heartbeats every
@@ -127,7 +125,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       if (controller != null) {
         controller.stop();
       }
-      KafkaNode.deleteRecursively(root);
+      KafkaNode.deleteData(root);
       throw e;
     }
     EmbeddedKafkaCluster cluster =
@@ -148,12 +146,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       Properties defaults, int id, String role, String voters, Path dir) {
     Properties props = new Properties();
     props.putAll(defaults);
-    props.put("node.id", String.valueOf(id));
-    props.put("process.roles", role);
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    props.put("controller.listener.names", "CONTROLLER");
-    props.put("controller.quorum.voters", voters);
-    props.put("log.dirs", dir.toAbsolutePath().toString());
+    NodeConfig.identify(props, id, role, voters, dir);
+    props.put("listener.security.protocol.map", NodeConfig.PLAINTEXT_PROTOCOLS);
     return props;
   }
 
@@ -176,7 +170,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   public void createTopic(
       String name, int partitions, int replicationFactor, Map<String, String> configs) {
     NewTopic topic = new NewTopic(name, partitions, (short) replicationFactor).configs(configs);
-    get(admin.createTopics(List.of(topic)).all(), "create topic " + name);
+    AdminWaits.get(admin.createTopics(List.of(topic)).all(), "create topic " + name);
     // the controller has created it; the broker answering the next request may not know it yet
     await(
         "topic " + name + " to have a leader for every partition",
@@ -242,7 +236,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       KafkaNode.inParallel(brokers.values(), KafkaNode::stop);
     } finally {
       controller.stop();
-      KafkaNode.deleteRecursively(root);
+      KafkaNode.deleteData(root);
     }
   }
 
@@ -260,7 +254,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
    */
   private TopicPartitionInfo describe(String topic, int partition) {
     AtomicReference<TopicDescription> found = new AtomicReference<>();
-    await(
+    AdminWaits.await(
         "a broker to describe topic " + topic,
         METADATA_LAG,
         () -> {
@@ -295,35 +289,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                     .collect(Collectors.toSet())));
   }
 
-  /** An admin query for {@link #await}: a failed request means "not yet". */
-  @FunctionalInterface
-  private interface Check {
-    boolean holds() throws InterruptedException, ExecutionException, TimeoutException;
-  }
-
-  private static void await(String what, Check check) {
-    await(what, WAIT, check);
-  }
-
-  private static void await(String what, Duration timeout, Check check) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Exception last = null;
-    try {
-      while (System.nanoTime() < deadline) {
-        try {
-          if (check.holds()) {
-            return;
-          }
-        } catch (ExecutionException | TimeoutException e) {
-          last = e;
-        }
-        Thread.sleep(100);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for " + what, e);
-    }
-    throw new IllegalStateException("timed out after " + timeout + " waiting for " + what, last);
+  private static void await(String what, AdminWaits.Check check) {
+    AdminWaits.await(what, WAIT, check);
   }
 
   /**
@@ -346,16 +313,5 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                     .names()
                     .get(5, TimeUnit.SECONDS)
                     .containsAll(INTERNAL_TOPICS));
-  }
-
-  private static <T> T get(KafkaFuture<T> future, String what) {
-    try {
-      return future.get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: " + what, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot " + what + ": " + e, e);
-    }
   }
 }

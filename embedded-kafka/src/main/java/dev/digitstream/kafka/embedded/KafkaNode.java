@@ -1,9 +1,9 @@
 package dev.digitstream.kafka.embedded;
 
+import dev.digitstream.common.files.FileTrees;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -41,29 +40,6 @@ final class KafkaNode {
 
   private KafkaNode(Properties props) {
     this.props = props;
-  }
-
-  /**
-   * The settings every embedded node shares: internal topics sized for a cluster of this many
-   * replicas (exactly-once needs the transaction log's min ISR to be reachable), no initial
-   * rebalance delay, no topic auto-creation, and no forced flushes.
-   */
-  static Properties defaults(int internalReplicationFactor, int internalMinIsr) {
-    String replicas = String.valueOf(internalReplicationFactor);
-    String minIsr = String.valueOf(internalMinIsr);
-    Properties props = new Properties();
-    props.put("offsets.topic.replication.factor", replicas);
-    props.put("offsets.topic.num.partitions", "5");
-    props.put("transaction.state.log.replication.factor", replicas);
-    props.put("transaction.state.log.min.isr", minIsr);
-    props.put("transaction.state.log.num.partitions", "5");
-    props.put("share.coordinator.state.topic.replication.factor", replicas);
-    props.put("share.coordinator.state.topic.min.isr", minIsr);
-    props.put("group.initial.rebalance.delay.ms", "0");
-    props.put("auto.create.topics.enable", "false");
-    props.put("num.partitions", "1");
-    props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
-    return props;
   }
 
   /**
@@ -161,11 +137,11 @@ final class KafkaNode {
     }
   }
 
-  /** Deletes {@code dir} and everything in it, logging (not throwing) what cannot be deleted. */
-  static void deleteRecursively(Path dir) {
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
+  /** Deletes a node's data folder, logging (not throwing) what cannot be deleted. */
+  static void deleteData(Path dir) {
+    try {
+      FileTrees.deleteRecursively(dir);
+    } catch (IOException e) {
       LOG.warn("cannot delete {}: {}", dir, e.toString());
     }
   }

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.digitstream.common.files.AtomicFiles;
 import dev.digitstream.producer.verify.Verification;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 
 /**
@@ -43,7 +42,8 @@ public record RunReport(
       double seconds,
       double recordsPerSecond) {}
 
-  private static final ObjectMapper JSON =
+  /** The producer's one JSON mapper. */
+  static final ObjectMapper JSON =
       new ObjectMapper()
           .findAndRegisterModules()
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -60,16 +60,6 @@ public record RunReport(
 
   /** Writes the JSON report to {@code file} atomically: a reader never sees half a report. */
   public void write(Path file) throws IOException {
-    Path absolute = file.toAbsolutePath();
-    Path dir = absolute.getParent();
-    Files.createDirectories(dir);
-    Path partial = Files.createTempFile(dir, absolute.getFileName().toString(), ".part");
-    try {
-      Files.writeString(partial, toJson());
-      Files.move(
-          partial, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(partial);
-    }
+    AtomicFiles.writeString(file, toJson());
   }
 }

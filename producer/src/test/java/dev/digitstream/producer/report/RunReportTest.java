@@ -3,7 +3,6 @@ package dev.digitstream.producer.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.digitstream.producer.verify.Latency;
 import dev.digitstream.producer.verify.Verification;
 import java.nio.file.Files;
@@ -47,7 +46,7 @@ class RunReportTest {
 
     report.write(file);
 
-    JsonNode json = new ObjectMapper().readTree(Files.readString(file));
+    JsonNode json = RunReport.JSON.readTree(Files.readString(file));
     assertThat(json.get("startedAt").asText()).isEqualTo("2026-11-26T12:00:00Z");
     assertThat(json.at("/sent/recordsPerSecond").asDouble()).isEqualTo(980.4);
     assertThat(json.at("/verification/latency/p99Ms").asDouble()).isEqualTo(48.1);

@@ -1,5 +1,6 @@
 package dev.digitstream.trainer.output;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.digitstream.trainer.evaluation.ClassificationReport;
@@ -23,6 +24,7 @@ public final class RunFiles {
   public static final String HISTORY = "history.csv";
   public static final String CURVES = "training-curves.png";
 
+  /** The trainer's one JSON mapper. */
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -49,6 +51,11 @@ public final class RunFiles {
         out.println(row);
       }
     }
+  }
+
+  /** Reads a JSON file the trainer wrote, such as {@value #REPORT_JSON}, as a tree. */
+  public static JsonNode readJson(Path file) throws IOException {
+    return JSON.readTree(file.toFile());
   }
 
   /** history.csv: one row per epoch. */

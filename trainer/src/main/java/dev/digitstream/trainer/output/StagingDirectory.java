@@ -1,13 +1,12 @@
 package dev.digitstream.trainer.output;
 
+import dev.digitstream.common.files.AtomicFiles;
+import dev.digitstream.common.files.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A folder that is filled under a hidden temporary name beside its destination and appears under
@@ -41,13 +40,13 @@ public final class StagingDirectory implements AutoCloseable {
     return staging;
   }
 
-  /** Moves the staged folder to {@code parent/name}, atomically; the name must be free. */
+  /**
+   * Moves the staged folder to {@code parent/name}, atomically; the name must be free.
+   *
+   * @throws FileAlreadyExistsException when {@code parent/name} exists
+   */
   public Path publish(String name) throws IOException {
-    Path target = staging.getParent().resolve(name);
-    if (Files.exists(target)) {
-      throw new FileAlreadyExistsException(target.toString(), null, "already exists");
-    }
-    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+    Path target = AtomicFiles.publishDirectory(staging, staging.getParent().resolve(name));
     published = true;
     return target;
   }
@@ -57,18 +56,10 @@ public final class StagingDirectory implements AutoCloseable {
     if (published) {
       return;
     }
-    try (Stream<Path> files = Files.walk(staging)) {
-      files.sorted(Comparator.reverseOrder()).forEach(StagingDirectory::delete);
+    try {
+      FileTrees.deleteRecursively(staging);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove staging folder " + staging, e);
-    }
-  }
-
-  private static void delete(Path path) {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -3,11 +3,11 @@ package dev.digitstream.trainer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.digitstream.common.TestData;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.ModelMetadata;
 import dev.digitstream.trainer.TrainerCli;
+import dev.digitstream.trainer.output.RunFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -89,7 +89,7 @@ class TrainerCliTest {
     assertThat(metadata.hyperparameters()).containsEntry("epochs", 2);
     assertThat(metadata.libraries()).containsEntry("onednn", "true");
 
-    JsonNode report = new ObjectMapper().readTree(run.resolve("report.json").toFile());
+    JsonNode report = RunFiles.readJson(run.resolve("report.json"));
     assertThat(report.get("classes")).hasSize(10);
     assertThat(report.get("accuracy").asDouble()).isEqualTo(metadata.testAccuracy());
     assertThat(report.get("support").asInt()).isEqualTo(10_000);
@@ -112,11 +112,7 @@ class TrainerCliTest {
                 reportDir.toString()))
         .isZero();
     assertThat(stdout()).contains("model version " + metadata.versionId());
-    assertThat(
-            new ObjectMapper()
-                .readTree(reportDir.resolve("report.json").toFile())
-                .get("accuracy")
-                .asDouble())
+    assertThat(RunFiles.readJson(reportDir.resolve("report.json")).get("accuracy").asDouble())
         .isEqualTo(metadata.testAccuracy());
   }
 

@@ -34,7 +34,7 @@ public final class Bench {
   }
 
   /** The model {@code MODEL_PATH} names (a file or a folder of models), if set. */
-  static Optional<Path> configuredModel() throws ModelFileException {
+  public static Optional<Path> configuredModel() throws ModelFileException {
     String configured = System.getenv("MODEL_PATH");
     if (configured == null || configured.isBlank()) {
       return Optional.empty();

@@ -36,7 +36,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * {@code MNIST_DIR} the images. System properties: {@code restore.checkpoints} (records,
  * comma-separated), {@code restore.changelogDefaults=true} (negative control: the changelog set
  * back to the broker's defaults, 1 GiB segments, 24 h of tombstones), {@code restore.partitions},
- * {@code restore.guarantee}, {@code restore.commitMs}.
+ * {@code restore.guarantee}, {@code restore.commitMs}, {@code restore.slack} (records sent past the
+ * last checkpoint).
  */
 public final class RestoreTimeBenchmark {
 

@@ -12,6 +12,7 @@ import dev.digitstream.model.Nd4jRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.learning.config.Adam;
@@ -63,12 +64,10 @@ public class BatchClassifierBenchmark {
   public void setUp() throws Exception {
     Bench.init();
     Nd4jRuntime.configure(1);
-    String modelPath = System.getenv("MODEL_PATH");
-    if (modelPath != null && !modelPath.isBlank()) {
-      Path file = ModelFiles.resolve(TestData.projectRoot().resolve(modelPath));
-      LoadedModel model = ModelFiles.load(file);
-      System.out.println(
-          "model: " + file.toAbsolutePath() + " (" + model.metadata().versionId() + ")");
+    Optional<Path> file = Bench.configuredModel();
+    if (file.isPresent()) {
+      LoadedModel model = ModelFiles.load(file.get());
+      System.out.println("model: " + file.get() + " (" + model.metadata().versionId() + ")");
       classifier = new BatchClassifier(model, batchSize);
     } else {
       System.out.println("model: an untrained LeNet (MODEL_PATH not set; same speed, no accuracy)");

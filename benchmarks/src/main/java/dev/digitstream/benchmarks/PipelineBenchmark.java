@@ -1,0 +1,328 @@
+package dev.digitstream.benchmarks;
+
+import static dev.digitstream.benchmarks.BenchKafka.awaitPredictions;
+import static dev.digitstream.benchmarks.BenchKafka.consumer;
+import static dev.digitstream.benchmarks.BenchKafka.openLoop;
+import static dev.digitstream.benchmarks.BenchKafka.produce;
+
+import dev.digitstream.benchmarks.BenchKafka.Topics;
+import dev.digitstream.benchmarks.ProcStats.CpuTimes;
+import dev.digitstream.common.TestData;
+import dev.digitstream.contract.idx.LabelledImages;
+import dev.digitstream.kafka.embedded.EmbeddedKafka;
+import dev.digitstream.model.LoadedModel;
+import dev.digitstream.model.ModelFiles;
+import dev.digitstream.model.Nd4jRuntime;
+import dev.digitstream.model.Throughput;
+import dev.digitstream.testsupport.StreamAppProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * The stream-app through a real broker, in one run on one machine: the in-process inference
+ * ceiling; the per-record baseline ({@link PerRecordBaseline}); with 1 and 12 input partitions,
+ * end-to-end throughput draining a backlog (the stream-app as its own JVM, exactly-once), with its
+ * batch sizes, step times and CPU use; end-to-end latency at 25, 50 and 90 % of that maximum
+ * (open-loop); batch sizes at 2,000 images/s; the stream-app's peak RSS. Each stream-app is warmed
+ * up on 20,000 images before it is measured. Results go to stdout, one line each ({@code
+ * ./run-benchmarks} parses them).
+ *
+ * <p>{@code MODEL_PATH} names the model (default: the newest under models/), {@code MNIST_DIR} the
+ * images. System properties: {@code benchmark.partitions} (default 1,12), {@code
+ * benchmark.backlogOnly=true}, {@code benchmark.latencyRates=2500,5000} (only latency at those
+ * fixed rates, 1 partition), {@code benchmark.broker=true} (only the broker's own round trip),
+ * {@code benchmark.env.NAME=value} (a setting passed to the stream-app); and sizes, for a quick
+ * check that it runs: {@code benchmark.batch} (128), {@code benchmark.backlog} (60,000 images),
+ * {@code benchmark.warmUp} (20,000), {@code benchmark.baselineImages} (5,000), {@code
+ * benchmark.ceilingSeconds} (10), {@code benchmark.latencySeconds} (15).
+ */
+public final class PipelineBenchmark {
+
+  private static final int BATCH = Integer.getInteger("benchmark.batch", 128);
+  private static final int THREADS = 2;
+  private static final int WARM_UP_IMAGES = Integer.getInteger("benchmark.warmUp", 20_000);
+  private static final int BACKLOG_IMAGES = Integer.getInteger("benchmark.backlog", 60_000);
+  static final String GUARANTEE =
+      System.getProperty("benchmark.env.PROCESSING_GUARANTEE", "exactly_once_v2");
+
+  private final Bench.Report report = new Bench.Report();
+
+  private PipelineBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Bench.init();
+    if (Boolean.getBoolean("benchmark.broker")) {
+      new PipelineBenchmark().brokerRoundTrip();
+    } else {
+      new PipelineBenchmark().run();
+    }
+  }
+
+  private void run() throws Exception {
+    Path model = Bench.model();
+    LabelledImages train = TestData.mnist().train();
+    LabelledImages test = TestData.mnist().test();
+    report.print(
+        "machine: %d cores, %s, Java %s",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.arch"),
+        System.getProperty("java.version"));
+    report.print("model: %s", model);
+
+    double ceiling = inferenceCeiling(ModelFiles.load(model), test);
+    report.print(
+        "in-process inference ceiling, %d threads x batch %d: %,.0f images/s",
+        THREADS, BATCH, ceiling);
+
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String latencyRates = System.getProperty("benchmark.latencyRates", "");
+      if (!latencyRates.isEmpty()) { // latency at fixed rates only, 1 partition
+        for (String rate : latencyRates.split(",")) {
+          latencyAt(kafka, model, 1, test, Integer.parseInt(rate.trim()), "fixed rate");
+        }
+        return;
+      }
+      double baseline =
+          PerRecordBaseline.imagesPerSecond(
+              kafka, model, test, Integer.getInteger("benchmark.baselineImages", 5_000));
+      report.print(
+          "per-record baseline (Kafka Streams mapValues, one model call per record, 1 thread, %s): %,.0f images/s",
+          GUARANTEE, baseline);
+      for (int partitions : partitionCounts()) {
+        double max = drainBacklog(kafka, model, partitions, train);
+        report.print(
+            "end to end, %d partition(s), %s, draining %,d images: %,.0f images/s = %.0f %% of the ceiling, %.1fx the per-record baseline",
+            partitions, GUARANTEE, BACKLOG_IMAGES, max, 100 * max / ceiling, max / baseline);
+        if (Boolean.getBoolean("benchmark.backlogOnly")) {
+          continue;
+        }
+        for (double share : new double[] {0.25, 0.5, 0.9}) {
+          latencyAt(
+              kafka,
+              model,
+              partitions,
+              test,
+              (int) (max * share),
+              "%.0f %% of the maximum rate".formatted(100 * share));
+        }
+        batchSizesAt(kafka, model, partitions, test, 2_000);
+      }
+    }
+  }
+
+  /** The broker alone, same harness and rate: what the pipeline's latency cannot go below. */
+  private void brokerRoundTrip() throws Exception {
+    LabelledImages test = TestData.mnist().test();
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Topics topics = Topics.create(kafka, 1);
+      try (var consumer = consumer(kafka, topics.input())) {
+        consumer.poll(Duration.ofMillis(500));
+        int count = 16_000;
+        Thread producer = openLoop(kafka, topics.input(), test, count, 1_600);
+        Histogram latencies = new Histogram(60_000, 3);
+        int seen = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (seen < count && System.nanoTime() < deadline) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+            if (seen++ >= count / 5) {
+              latencies.recordValue(Math.max(0, System.currentTimeMillis() - r.timestamp()));
+            }
+          }
+        }
+        producer.join();
+        Bench.check(
+            seen >= count, "broker round trip: %,d of %,d records read in 120 s", seen, count);
+        report.print(
+            "broker only, 1,600 images/s: p50 %d ms, p99 %d ms",
+            latencies.getValueAtPercentile(50), latencies.getValueAtPercentile(99));
+      }
+    }
+  }
+
+  /** {@code -Dbenchmark.partitions=1,12} (the default). */
+  private static int[] partitionCounts() {
+    return Arrays.stream(System.getProperty("benchmark.partitions", "1,12").split(","))
+        .mapToInt(p -> Integer.parseInt(p.trim()))
+        .toArray();
+  }
+
+  private static double inferenceCeiling(LoadedModel model, LabelledImages images)
+      throws Exception {
+    Nd4jRuntime.configure(1);
+    List<byte[]> batch = new ArrayList<>();
+    for (int i = 0; i < BATCH; i++) {
+      batch.add(images.image(i));
+    }
+    return Throughput.imagesPerSecond(
+        model,
+        batch,
+        THREADS,
+        BATCH,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(Integer.getInteger("benchmark.ceilingSeconds", 10)));
+  }
+
+  /**
+   * Warms the stream-app up on {@link #WARM_UP_IMAGES} images (a cold JVM spends its first seconds
+   * compiling), then times the drain of a backlog of {@link #BACKLOG_IMAGES}: first to last
+   * committed prediction. Batch sizes, step times and CPU use are those of the measured drain only.
+   */
+  private double drainBacklog(
+      EmbeddedKafka kafka, Path model, int partitions, LabelledImages images) throws Exception {
+    Topics topics = Topics.create(kafka, partitions);
+    try (StreamAppProcess app = startApp(kafka, model, topics, "backlog-" + partitions);
+        var consumer = consumer(kafka, topics.output())) {
+      warmUp(kafka, topics, images, consumer);
+      String before = app.scrape();
+      CpuTimes cpuBefore = CpuTimes.of(app.pid());
+      produce(kafka, topics.input(), images, BACKLOG_IMAGES);
+      long[] firstAndLast = new long[2];
+      int seen = awaitPredictions(consumer, BACKLOG_IMAGES, firstAndLast);
+      Bench.check(
+          seen >= BACKLOG_IMAGES,
+          "backlog %d partition(s): %,d of %,d predictions in 5 minutes; see %s",
+          partitions,
+          seen,
+          BACKLOG_IMAGES,
+          app.log());
+      CpuTimes cpu = CpuTimes.of(app.pid()).minus(cpuBefore);
+      String after = app.scrape();
+      double seconds = (firstAndLast[1] - firstAndLast[0]) / 1e9;
+      report.print(
+          "  backlog %d partition(s): %s", partitions, AppScrape.batchSizes(before, after));
+      report.print("  backlog %d partition(s): %s", partitions, AppScrape.stepTimes(before, after));
+      report.print(
+          "  backlog %d partition(s): CPU in use, of %d cores: stream-app %.2f, whole machine %.2f"
+              + " (broker, benchmark clients and the app)",
+          partitions,
+          Runtime.getRuntime().availableProcessors(),
+          cpu.processSeconds() / cpu.wallSeconds(),
+          cpu.machineSeconds() / cpu.wallSeconds());
+      report.print("  stream-app peak RSS: %,d MB", ProcStats.peakRssKb(app.pid()) / 1024);
+      return (seen - 1) / seconds;
+    }
+  }
+
+  private void latencyAt(
+      EmbeddedKafka kafka,
+      Path model,
+      int partitions,
+      LabelledImages images,
+      int rate,
+      String label)
+      throws Exception {
+    Topics topics = Topics.create(kafka, partitions);
+    try (StreamAppProcess app = startApp(kafka, model, topics, "latency-" + partitions);
+        var consumer = consumer(kafka, topics.output())) {
+      warmUp(kafka, topics, images, consumer);
+      String before = app.scrape();
+      int count = rate * Integer.getInteger("benchmark.latencySeconds", 15);
+      Thread producer = openLoop(kafka, topics.input(), images, count, rate);
+      Histogram latencies = new Histogram(60_000, 3);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      int seen = 0;
+      while (seen < count && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+          long now = System.currentTimeMillis();
+          if (seen++ >= count / 5) { // skip the first fifth: warm-up
+            latencies.recordValue(Math.max(0, now - r.timestamp()));
+          }
+        }
+      }
+      producer.join();
+      String after = app.scrape();
+      report.print(
+          "  inside the stream-app (input timestamp to emission, before the transaction commits): mean %.1f ms",
+          1000
+              * AppScrape.delta(before, after, "digitstream_end_to_end_latency_seconds_sum")
+              / AppScrape.delta(before, after, "digitstream_end_to_end_latency_seconds_count"));
+      report.print(
+          "end-to-end latency at %,d images/s (%s), %d partition(s), %s: p50 %d ms, p90 %d ms, p99 %d ms, p99.9 %d ms, max %d ms (%d samples)",
+          rate,
+          label,
+          partitions,
+          GUARANTEE,
+          latencies.getValueAtPercentile(50),
+          latencies.getValueAtPercentile(90),
+          latencies.getValueAtPercentile(99),
+          latencies.getValueAtPercentile(99.9),
+          latencies.getMaxValue(),
+          latencies.getTotalCount());
+    }
+  }
+
+  private void batchSizesAt(
+      EmbeddedKafka kafka, Path model, int partitions, LabelledImages images, int rate)
+      throws Exception {
+    Topics topics = Topics.create(kafka, partitions);
+    try (StreamAppProcess app = startApp(kafka, model, topics, "batches-" + partitions);
+        var consumer = consumer(kafka, topics.output())) {
+      int count = rate * 10;
+      Thread producer = openLoop(kafka, topics.input(), images, count, rate);
+      producer.join();
+      int seen = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (seen < count && System.nanoTime() < deadline) {
+        seen += consumer.poll(Duration.ofMillis(100)).count();
+      }
+      report.print(
+          "batch sizes at %,d images/s, %d partition(s): %s",
+          rate, partitions, AppScrape.batchSizes("", app.scrape()));
+    }
+  }
+
+  private static void warmUp(
+      EmbeddedKafka kafka,
+      Topics topics,
+      LabelledImages images,
+      org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer) {
+    produce(kafka, topics.input(), images, WARM_UP_IMAGES);
+    int seen = awaitPredictions(consumer, WARM_UP_IMAGES, null);
+    Bench.check(
+        seen >= WARM_UP_IMAGES,
+        "warm-up: %,d of %,d predictions in 5 minutes",
+        seen,
+        WARM_UP_IMAGES);
+  }
+
+  /** The stream-app as deployed, in its own JVM (test-support's fixture), ready to process. */
+  private static StreamAppProcess startApp(
+      EmbeddedKafka kafka, Path model, Topics topics, String name) throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    env.put("APPLICATION_ID", "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 6));
+    env.put("INPUT_TOPIC", topics.input());
+    env.put("OUTPUT_TOPIC", topics.output());
+    env.put("DLQ_TOPIC", topics.dlq());
+    env.put("MODEL_PATH", model.toString());
+    env.put("BATCH_MAX_SIZE", Integer.toString(BATCH));
+    env.put(
+        "STATE_DIR",
+        Files.createDirectories(Path.of("target", "benchmark-state")).toAbsolutePath().toString());
+    env.putAll(passThrough());
+    return StreamAppProcess.start(env, "benchmark-" + name).awaitReady();
+  }
+
+  /** BATCH_MAX_DELAY_MS, PROCESSING_GUARANTEE etc. from -Dbenchmark.env.NAME=value. */
+  private static Map<String, String> passThrough() {
+    Map<String, String> env = new HashMap<>();
+    System.getProperties()
+        .forEach(
+            (k, v) -> {
+              if (k.toString().startsWith("benchmark.env.")) {
+                env.put(k.toString().substring("benchmark.env.".length()), v.toString());
+              }
+            });
+    return env;
+  }
+}

@@ -1,12 +1,12 @@
 package dev.digitstream.localrunner;
 
+import dev.digitstream.common.cli.Console;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.streamapp.StartupException;
 import dev.digitstream.streamapp.StreamApp;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.trainer.TrainerCli;
-import dev.digitstream.trainer.cli.Console;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

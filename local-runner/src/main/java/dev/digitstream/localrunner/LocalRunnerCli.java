@@ -171,7 +171,7 @@ public final class LocalRunnerCli implements Callable<Integer> {
 
   private LocalRunner start(LocalRunner.Options options) throws Exception {
     try {
-      return LocalRunner.start(options, env, console.out());
+      return LocalRunner.start(options, env, console);
     } catch (StartupException e) {
       throw new UserFacingException(e.getMessage(), e);
     }

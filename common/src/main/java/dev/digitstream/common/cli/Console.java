@@ -58,11 +58,6 @@ public final class Console {
     err.flush();
   }
 
-  /** Stdout, for what writes to a stream itself. */
-  public PrintStream out() {
-    return out;
-  }
-
   /** Stderr, for what writes to a stream itself (live progress bars, stack traces). */
   public PrintStream err() {
     return err;

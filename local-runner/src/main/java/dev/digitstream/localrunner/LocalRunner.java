@@ -1,5 +1,6 @@
 package dev.digitstream.localrunner;
 
+import dev.digitstream.common.cli.Console;
 import dev.digitstream.common.files.FileTrees;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.model.ModelFiles;
@@ -7,9 +8,7 @@ import dev.digitstream.streamapp.StartupException;
 import dev.digitstream.streamapp.StreamApp;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.trainer.TrainerCli;
-import dev.digitstream.trainer.cli.Console;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,9 +51,15 @@ public final class LocalRunner implements AutoCloseable {
   private final String bootstrapServers;
   private final Path model;
   private final StreamApp app;
+  private final Console console;
 
   private LocalRunner(
-      String bootstrapServers, Path model, StreamApp app, List<AutoCloseable> started) {
+      String bootstrapServers,
+      Path model,
+      StreamApp app,
+      List<AutoCloseable> started,
+      Console console) {
+    this.console = console;
     this.bootstrapServers = bootstrapServers;
     this.model = model;
     this.app = app;
@@ -67,9 +72,9 @@ public final class LocalRunner implements AutoCloseable {
    *
    * @param env the environment: stream-app settings (BATCH_MAX_SIZE, ...) and MNIST_DIR are
    *     honoured
-   * @param log where progress goes
+   * @param console where progress goes (stdout) and the trainer's errors (stderr)
    */
-  public static LocalRunner start(Options options, Map<String, String> env, PrintStream log)
+  public static LocalRunner start(Options options, Map<String, String> env, Console console)
       throws IOException, StartupException, InterruptedException {
     List<AutoCloseable> started = new ArrayList<>();
     try {
@@ -78,11 +83,11 @@ public final class LocalRunner implements AutoCloseable {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         started.add(kafka);
         servers = kafka.bootstrapServers();
-        log.println("[1/3] Kafka: embedded broker at " + servers);
+        console.println("[1/3] Kafka: embedded broker at " + servers);
       } else {
-        log.println("[1/3] Kafka: " + servers);
+        console.println("[1/3] Kafka: " + servers);
       }
-      Path model = obtainModel(options, env, log);
+      Path model = obtainModel(options, env, console);
       Path stateDir = Files.createTempDirectory("digit-stream-state-");
       started.add(() -> FileTrees.deleteRecursively(stateDir));
       Map<String, String> appEnv = new HashMap<>(env);
@@ -96,34 +101,34 @@ public final class LocalRunner implements AutoCloseable {
       StreamApp app = StreamApp.start(StreamAppConfig.fromEnv(appEnv));
       started.add(app);
       awaitRunning(app);
-      log.printf(
+      console.printf(
           "[3/3] stream-app: consuming, metrics on http://127.0.0.1:%d/metrics%n",
           app.metricsPort());
-      return new LocalRunner(servers, model, app, started);
+      return new LocalRunner(servers, model, app, started, console);
     } catch (IOException | StartupException | InterruptedException | RuntimeException e) {
-      closeAll(started);
+      closeAll(started, console);
       throw e;
     }
   }
 
-  private static Path obtainModel(Options options, Map<String, String> env, PrintStream log)
+  private static Path obtainModel(Options options, Map<String, String> env, Console console)
       throws IOException {
     if (options.model() != null) {
       Path model = ModelFiles.resolve(options.model());
-      log.println("[2/3] model: " + model);
+      console.println("[2/3] model: " + model);
       return model;
     }
     Path dir = options.modelsDir();
     if (Files.isDirectory(dir)) {
       try {
         Path model = ModelFiles.resolve(dir);
-        log.println("[2/3] model: newest in " + dir + ": " + model);
+        console.println("[2/3] model: newest in " + dir + ": " + model);
         return model;
       } catch (IOException e) {
         // no usable model there: train one below
       }
     }
-    log.printf(
+    console.printf(
         "[2/3] model: none in %s; training the default recipe for %d epoch(s)%n",
         dir, options.trainEpochs());
     List<String> args =
@@ -137,7 +142,7 @@ public final class LocalRunner implements AutoCloseable {
     if (options.dataDir() != null) {
       args.addAll(List.of("--data-dir", options.dataDir().toString()));
     }
-    int code = TrainerCli.run(args.toArray(String[]::new), new Console(log, System.err), env);
+    int code = TrainerCli.run(args.toArray(String[]::new), console, env);
     if (code != 0) {
       throw new IOException("training failed (trainer exit code " + code + ")");
     }
@@ -175,15 +180,15 @@ public final class LocalRunner implements AutoCloseable {
   /** Stops the stream-app (draining its batches), then the embedded broker. */
   @Override
   public void close() {
-    closeAll(started);
+    closeAll(started, console);
   }
 
-  private static void closeAll(List<AutoCloseable> started) {
+  private static void closeAll(List<AutoCloseable> started, Console console) {
     for (int i = started.size() - 1; i >= 0; i--) {
       try {
         started.get(i).close();
       } catch (Exception e) {
-        System.err.println("pipeline: while stopping: " + e);
+        console.error("pipeline: while stopping: " + e);
       }
     }
     started.clear();

@@ -1,11 +1,12 @@
 package dev.digitstream.localrunner;
 
 import dev.digitstream.common.cli.Cli;
+import dev.digitstream.common.cli.Console;
+import dev.digitstream.common.cli.DurationConverter;
+import dev.digitstream.common.cli.UserFacingException;
 import dev.digitstream.producer.ProducerCli;
 import dev.digitstream.streamapp.StartupException;
 import dev.digitstream.streamapp.config.StreamAppConfig;
-import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,9 +71,10 @@ public final class LocalRunnerCli implements Callable<Integer> {
   @Option(
       names = "--warm-up-seconds",
       defaultValue = "3",
+      converter = DurationConverter.class,
       description =
           "seconds of unmeasured load first, so JIT warm-up is not counted (default: ${DEFAULT-VALUE})")
-  private int warmUpSeconds;
+  private Duration warmUp;
 
   @Option(
       names = "--malformed-fraction",
@@ -103,19 +105,20 @@ public final class LocalRunnerCli implements Callable<Integer> {
   private boolean stayUp;
 
   private final Map<String, String> env;
-  private final PrintStream out;
+  private final Console console;
   private final BooleanSupplier stop;
 
-  LocalRunnerCli(Map<String, String> env, PrintStream out, BooleanSupplier stop) {
+  LocalRunnerCli(Map<String, String> env, Console console, BooleanSupplier stop) {
     this.env = env;
-    this.out = out;
+    this.console = console;
     this.stop = stop;
   }
 
   public static void main(String[] args) {
     // Each component jar carries its own logback.xml; the pipeline uses its own.
     System.setProperty("logback.configurationFile", "pipeline-logback.xml");
-    Cli.exitAfter(Duration.ofSeconds(30), stop -> run(args, System.getenv(), System.out, stop));
+    Cli.exitAfter(
+        Duration.ofSeconds(30), stop -> run(args, System.getenv(), Console.system(), stop));
   }
 
   /**
@@ -123,22 +126,15 @@ public final class LocalRunnerCli implements Callable<Integer> {
    * cleanly.
    */
   public static int run(
-      String[] args, Map<String, String> env, PrintStream out, BooleanSupplier stop) {
-    CommandLine cli = new CommandLine(new LocalRunnerCli(env, out, stop));
+      String[] args, Map<String, String> env, Console console, BooleanSupplier stop) {
     return Cli.withOneLineErrors(
-            cli,
-            "pipeline",
-            e -> e instanceof IOException || e instanceof StartupException,
-            line -> {
-              cli.getErr().println(line);
-              cli.getErr().flush();
-            })
+            new CommandLine(new LocalRunnerCli(env, console, stop)), "pipeline", console)
         .execute(args);
   }
 
   @Override
   public Integer call() throws Exception {
-    if (count <= 0 || rate < 0 || partitions < 1 || trainEpochs < 1 || warmUpSeconds < 0) {
+    if (count <= 0 || rate < 0 || partitions < 1 || trainEpochs < 1 || warmUp.isNegative()) {
       throw new CommandLine.ParameterException(
           new CommandLine(this),
           "--count, --partitions and --train-epochs must be positive, --rate and --warm-up-seconds 0 or more");
@@ -152,25 +148,33 @@ public final class LocalRunnerCli implements Callable<Integer> {
             trainEpochs,
             partitions,
             metricsPort);
-    try (LocalRunner pipeline = LocalRunner.start(options, env, out)) {
-      out.printf(
+    try (LocalRunner pipeline = start(options)) {
+      console.printf(
           "sending %,d MNIST test images at %s after %d s of warm-up%n",
-          count, rate == 0 ? "full speed" : "%,.0f/s".formatted(rate), warmUpSeconds);
+          count, rate == 0 ? "full speed" : "%,.0f/s".formatted(rate), warmUp.toSeconds());
       int code = ProducerCli.run(producerArgs(pipeline), env, stop);
-      out.println("model         " + pipeline.model());
-      out.println("metrics       " + pipeline.metricsUrl());
-      out.println(
+      console.println("model         " + pipeline.model());
+      console.println("metrics       " + pipeline.metricsUrl());
+      console.println(
           "kafka         "
               + pipeline.bootstrapServers()
               + "  (topics images, predictions, images-dlq)");
       if (stayUp && !stop.getAsBoolean()) {
-        out.println("staying up; Ctrl-C stops the stream-app and the broker");
+        console.println("staying up; Ctrl-C stops the stream-app and the broker");
         while (!stop.getAsBoolean() && !pipeline.app().failed()) {
           Thread.sleep(200);
         }
       }
-      out.println("stopping");
+      console.println("stopping");
       return code;
+    }
+  }
+
+  private LocalRunner start(LocalRunner.Options options) throws Exception {
+    try {
+      return LocalRunner.start(options, env, console);
+    } catch (StartupException e) {
+      throw new UserFacingException(e.getMessage(), e);
     }
   }
 
@@ -187,7 +191,7 @@ public final class LocalRunnerCli implements Callable<Integer> {
                 "--malformed-fraction",
                 Double.toString(malformedFraction),
                 "--warm-up",
-                warmUpSeconds + "s",
+                warmUp.toMillis() + "ms",
                 "--verify"));
     if (dataDir != null) {
       args.addAll(List.of("--data-dir", dataDir.toString()));

@@ -2,6 +2,7 @@ package dev.digitstream.localrunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.digitstream.common.cli.Console;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,17 +13,11 @@ class LocalRunnerCliTest {
 
   @Test
   void badOptionsGiveOneLineAndExitTwoBeforeStartingAnything() {
-    PrintStream oldErr = System.err;
     for (String[] args :
         new String[][] {{"--count", "0"}, {"--rate", "-1"}, {"--partitions", "x"}, {"--nope"}}) {
       var err = new ByteArrayOutputStream();
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code;
-      try {
-        code = LocalRunnerCli.run(args, Map.of(), System.out, () -> false);
-      } finally {
-        System.setErr(oldErr);
-      }
+      var console = new Console(System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = LocalRunnerCli.run(args, Map.of(), console, () -> false);
       String text = err.toString(StandardCharsets.UTF_8);
       assertThat(code).as(String.join(" ", args)).isEqualTo(2);
       assertThat(text.strip().lines())

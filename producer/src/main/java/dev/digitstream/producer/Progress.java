@@ -1,8 +1,8 @@
 package dev.digitstream.producer;
 
+import dev.digitstream.common.cli.Console;
 import dev.digitstream.producer.send.SendStats;
 import dev.digitstream.producer.verify.Verifier;
-import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,11 +36,11 @@ final class Progress implements AutoCloseable {
    * @param total records to send, or negative when unknown
    * @param verifier null when not verifying
    */
-  Progress(SendStats stats, Verifier verifier, long total, boolean terminal, PrintWriter err) {
+  Progress(SendStats stats, Verifier verifier, long total, Console console) {
     this.stats = stats;
     this.verifier = verifier;
     this.total = total;
-    if (terminal) {
+    if (console.interactive()) {
       bar =
           new ProgressBarBuilder()
               .setTaskName("sending")
@@ -48,19 +48,13 @@ final class Progress implements AutoCloseable {
               .setUnit(" rec", 1)
               .showSpeed()
               .setStyle(ProgressBarStyle.ASCII)
-              .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+              .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(console.err()))
               .build();
       ticker.scheduleAtFixedRate(this::updateBar, 200, 200, TimeUnit.MILLISECONDS);
     } else {
       bar = null;
       ticker.scheduleAtFixedRate(
-          () -> {
-            err.println(line());
-            err.flush();
-          },
-          LOG_EVERY_S,
-          LOG_EVERY_S,
-          TimeUnit.SECONDS);
+          () -> console.status(line()), LOG_EVERY_S, LOG_EVERY_S, TimeUnit.SECONDS);
     }
   }
 

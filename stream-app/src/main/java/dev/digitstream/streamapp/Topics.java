@@ -1,9 +1,11 @@
 package dev.digitstream.streamapp;
 
+import dev.digitstream.common.kafka.TopicCheck;
 import dev.digitstream.streamapp.config.StreamAppConfig;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks at start-up that the topics exist, creating them when configured to, and reads what the
- * app's guarantees depend on: the number of brokers and the topics' record size limits.
+ * Checks at start-up that the topics exist ({@link TopicCheck}, as the producer does), creating
+ * them when configured to, and reads what the app's guarantees depend on: the number of brokers and
+ * the topics' record size limits.
  */
 final class Topics {
 
@@ -42,14 +45,15 @@ final class Topics {
     props.put(
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
         (int) TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+    Duration timeout = Duration.ofSeconds(TIMEOUT_S);
     try (Admin admin = Admin.create(props)) {
-      Set<String> existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
-      List<String> missing = new ArrayList<>();
-      for (String topic : List.of(config.inputTopic(), config.outputTopic(), config.dlqTopic())) {
-        if (!existing.contains(topic)) {
-          missing.add(topic);
-        }
-      }
+      List<String> missing =
+          TopicCheck.describe(
+                  admin,
+                  List.of(config.inputTopic(), config.outputTopic(), config.dlqTopic()),
+                  config.bootstrapServers(),
+                  timeout)
+              .missing();
       if (!missing.isEmpty()) {
         create(admin, config, missing);
       }
@@ -62,10 +66,11 @@ final class Topics {
               .get(TIMEOUT_S, TimeUnit.SECONDS)
               .size();
       return new Cluster(brokers, maxMessageBytes(admin, config));
+    } catch (IOException e) {
+      throw new StartupException(e.getMessage(), e);
     } catch (TimeoutException e) {
       throw new StartupException(
-          "cannot reach Kafka at %s within %d s".formatted(config.bootstrapServers(), TIMEOUT_S),
-          e);
+          TopicCheck.unreachableMessage(config.bootstrapServers(), timeout), e);
     } catch (ExecutionException e) {
       throw new StartupException(
           "cannot check topics on %s: %s"
@@ -81,8 +86,8 @@ final class Topics {
       throws StartupException, ExecutionException, InterruptedException, TimeoutException {
     if (!config.createTopics()) {
       throw new StartupException(
-          "topic(s) %s do not exist on %s; create them or set CREATE_TOPICS=true"
-              .formatted(missing, config.bootstrapServers()));
+          TopicCheck.missingMessage(missing, config.bootstrapServers())
+              + "; create them or set CREATE_TOPICS=true");
     }
     List<NewTopic> topics = new ArrayList<>();
     for (String topic : missing) {

@@ -1,9 +1,9 @@
 package dev.digitstream.testsupport;
 
 import dev.digitstream.common.TestData;
+import dev.digitstream.common.cli.Console;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.trainer.TrainerCli;
-import dev.digitstream.trainer.cli.Console;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.digitstream.trainer;
 
 import dev.digitstream.common.cli.Cli;
+import dev.digitstream.common.cli.Console;
 import dev.digitstream.trainer.cli.BenchmarkCommand;
-import dev.digitstream.trainer.cli.Console;
 import dev.digitstream.trainer.cli.EvaluateCommand;
 import dev.digitstream.trainer.cli.TrainCommand;
-import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,16 +24,14 @@ import picocli.CommandLine.Command;
 public final class TrainerCli {
 
   public static void main(String[] args) {
-    System.exit(run(args, Console.system(), System.getenv()));
+    // nothing to drain: a signal ends the trainer at once
+    Cli.exitAfter(Duration.ZERO, stop -> run(args, Console.system(), System.getenv()));
   }
 
   /** Runs the command line and returns its exit code. */
   public static int run(String[] args, Console console, Map<String, String> env) {
     return Cli.withOneLineErrors(
-            new CommandLine(new TrainerCli(), new Factory(console, env)),
-            "trainer",
-            e -> e instanceof IOException || e instanceof IllegalArgumentException,
-            console::error)
+            new CommandLine(new TrainerCli(), new Factory(console, env)), "trainer", console)
         .execute(args);
   }
 

@@ -1,76 +1,129 @@
 package dev.digitstream.common.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 
 /**
- * What every command line of the project does the same way. Exit codes: 2 for bad options, 1 for a
- * failure; expected failures (bad files, unreachable brokers) print one line, unexpected ones also
- * their stack trace.
+ * What every entry point of the project does the same way: error handling and exit. Exit codes: 2
+ * for bad options, 1 for a failure; {@linkplain #isExpected expected} failures print one line,
+ * unexpected ones also their stack trace.
  */
 public final class Cli {
 
   private Cli() {}
 
   /**
-   * Sets {@code cli}'s error handling: a bad option prints {@code name: message (see 'name
-   * --help')} and exits 2; an {@code expected} failure prints {@code name: message} and exits 1;
-   * any other failure also prints its stack trace and exits 1.
+   * Whether {@code e} is a failure the user can act on (a bad file, an unreachable broker, a value
+   * out of range), reported in one line without a stack trace: a {@link UserFacingException}, an
+   * I/O failure, a Kafka client failure, or an {@link IllegalArgumentException}.
    */
-  public static CommandLine withOneLineErrors(
-      CommandLine cli, String name, Predicate<Throwable> expected, Consumer<String> err) {
+  public static boolean isExpected(Throwable e) {
+    return e instanceof UserFacingException
+        || e instanceof IOException
+        || e instanceof UncheckedIOException
+        || e instanceof KafkaException
+        || e instanceof IllegalArgumentException;
+  }
+
+  /**
+   * Sets {@code cli}'s error handling: a bad option prints {@code name: message (see 'name
+   * --help')} and exits 2; an {@linkplain #isExpected expected} failure prints {@code name:
+   * message} and exits 1; any other failure also prints its stack trace and exits 1.
+   */
+  public static CommandLine withOneLineErrors(CommandLine cli, String name, Console console) {
     return cli.setParameterExceptionHandler(
             (e, argv) -> {
-              err.accept(
+              console.error(
                   "%s: %s (see '%s --help')"
                       .formatted(name, e.getMessage(), e.getCommandLine().getCommandName()));
               return 2;
             })
         .setExecutionExceptionHandler(
             (e, cmd, parsed) -> {
-              if (expected.test(e)) {
-                err.accept(name + ": " + e.getMessage());
+              if (isExpected(e)) {
+                console.error(name + ": " + e.getMessage());
               } else {
-                err.accept(name + ": unexpected failure: " + e);
-                e.printStackTrace();
+                console.error(name + ": unexpected failure: " + e);
+                e.printStackTrace(console.err());
+                console.err().flush();
               }
               return 1;
             });
   }
 
   /**
-   * Runs {@code body} and exits with its code. Ctrl-C or SIGTERM sets the flag {@code body} is
-   * given; the JVM then waits up to {@code grace} for {@code body} to finish (print its summary,
-   * close what it opened) before it exits.
+   * Runs {@code body} and exits with the code it returns. SIGTERM or Ctrl-C (SIGINT) sets the flag
+   * {@code body} is given; the JVM then waits up to {@code grace} for {@code body} to finish
+   * (drain, print its summary, close what it opened) and exits with its code. When {@code body}
+   * does not finish within {@code grace}, the JVM exits as it does on that signal (143 or 130).
+   * With a zero grace a signal ends the JVM at once, as if no hook were there.
    */
   public static void exitAfter(Duration grace, ToIntFunction<BooleanSupplier> body) {
+    exitAfter(grace, body, Jvm.RUNTIME);
+  }
+
+  static void exitAfter(Duration grace, ToIntFunction<BooleanSupplier> body, Jvm jvm) {
     AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger code = new AtomicInteger(1);
     CountDownLatch finished = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  stop.set(true);
-                  try {
-                    finished.await(grace.toMillis(), TimeUnit.MILLISECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                },
-                "graceful-stop"));
-    int code;
+    jvm.addShutdownHook(
+        new Thread(
+            () -> {
+              if (finished.getCount() == 0) {
+                return; // body returned and called exit: the JVM already exits with its code
+              }
+              stop.set(true);
+              try {
+                if (finished.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                  // once the JVM shuts down on a signal, halting is the only way to set its status
+                  jvm.halt(code.get());
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "graceful-stop"));
     try {
-      code = body.applyAsInt(stop::get);
+      code.set(body.applyAsInt(stop::get));
     } finally {
       finished.countDown();
     }
-    System.exit(code);
+    jvm.exit(code.get());
+  }
+
+  /** The JVM operations {@link #exitAfter} needs, replaceable in tests. */
+  interface Jvm {
+    Jvm RUNTIME =
+        new Jvm() {
+          @Override
+          public void addShutdownHook(Thread hook) {
+            Runtime.getRuntime().addShutdownHook(hook);
+          }
+
+          @Override
+          public void exit(int code) {
+            System.exit(code);
+          }
+
+          @Override
+          public void halt(int code) {
+            Runtime.getRuntime().halt(code);
+          }
+        };
+
+    void addShutdownHook(Thread hook);
+
+    void exit(int code);
+
+    void halt(int code);
   }
 }

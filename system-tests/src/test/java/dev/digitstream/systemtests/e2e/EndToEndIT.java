@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.digitstream.common.TestData;
+import dev.digitstream.common.cli.Console;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.localrunner.LocalRunner;
 import dev.digitstream.model.ModelFiles;
@@ -54,7 +55,7 @@ class EndToEndIT {
         LocalRunner.start(
             new LocalRunner.Options(null, model, model.getParent(), TestData.mnistDir(), 1, 4, 0),
             Map.of("STREAM_THREADS", "2"),
-            System.out);
+            Console.system());
 
     // The compose stack's own Prometheus configuration and alert rules, aimed at this stream-app.
     Path prometheusDir = Files.createTempDirectory(WORK, "prometheus-");

@@ -1,5 +1,7 @@
 package dev.digitstream.trainer.cli;
 
+import dev.digitstream.common.cli.Console;
+import dev.digitstream.common.cli.DurationConverter;
 import dev.digitstream.common.mnist.MnistData;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.model.BatchClassifier;
@@ -60,9 +62,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
   @Option(
       names = "--seconds",
       defaultValue = "5",
+      converter = DurationConverter.class,
       description =
           "Measured seconds per combination, after 1 s of warm-up. Default: ${DEFAULT-VALUE}.")
-  double seconds;
+  Duration seconds;
 
   @Option(
       names = "--repeats",
@@ -96,7 +99,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--workers must be 1 to 256");
       }
     }
-    if (!(seconds > 0) || repeats < 1) {
+    if (seconds.isNegative() || seconds.isZero() || repeats < 1) {
       throw new ParameterException(spec.commandLine(), "--seconds and --repeats must be positive");
     }
     Nd4jRuntime.configure(1);
@@ -109,7 +112,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     // The machine's limit is the best layout's: one worker may already use every core.
     double machineGemm = 0;
     for (int w : workers) {
-      double[] rates = measure(() -> Throughput.gemmFlopsPerSecond(w, WARM_UP, measured()));
+      double[] rates = measure(() -> Throughput.gemmFlopsPerSecond(w, WARM_UP, seconds));
       machineGemm = Math.max(machineGemm, rates[repeats / 2]);
       console.printf(
           "GEMM limit, %d worker(s) x 1 thread, %dx%d FP32 matmul: %,.1f GFLOP/s (%,.1f-%,.1f) ="
@@ -128,7 +131,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     for (int w : workers) {
       for (int b : batchSizes) {
         double[] rates =
-            measure(() -> Throughput.imagesPerSecond(loaded, images, w, b, WARM_UP, measured()));
+            measure(() -> Throughput.imagesPerSecond(loaded, images, w, b, WARM_UP, seconds));
         double median = rates[repeats / 2];
         console.printf(
             "%8d %8d %,12.0f %18s %14.2f %9.1f%%%n",
@@ -141,10 +144,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  private Duration measured() {
-    return Duration.ofMillis((long) (seconds * 1000));
   }
 
   /** {@code --repeats} measurements, sorted: the median is at {@code repeats / 2}. */

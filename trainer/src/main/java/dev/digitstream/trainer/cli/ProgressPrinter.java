@@ -1,5 +1,6 @@
 package dev.digitstream.trainer.cli;
 
+import dev.digitstream.common.cli.Console;
 import dev.digitstream.trainer.training.EpochStats;
 import dev.digitstream.trainer.training.Trainer;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.digitstream.trainer.cli;
 
+import dev.digitstream.common.cli.Console;
 import dev.digitstream.common.mnist.MnistData;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.model.Activation;

@@ -1,5 +1,5 @@
 /**
- * The {@code train} and {@code evaluate} commands, their options, and the one printer of CLI
- * output.
+ * The {@code train}, {@code evaluate} and {@code benchmark} commands, their options, and training
+ * progress.
  */
 package dev.digitstream.trainer.cli;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.digitstream.common.TestData;
+import dev.digitstream.common.cli.Console;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.ModelMetadata;
 import dev.digitstream.trainer.TrainerCli;

@@ -1,0 +1,104 @@
+package dev.digitstream.common.kafka;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Checks, before anything is sent or consumed, that the broker answers within a timeout and that
+ * the topics exist, so a wrong address or topic name ends the run with one clear line instead of a
+ * hang. The producer and the stream-app both check this way, with the same messages.
+ */
+public final class TopicCheck {
+
+  /**
+   * What the broker said about the topics.
+   *
+   * @param partitions the partition count of each topic that exists
+   * @param missing the topics that do not exist, in the order asked
+   */
+  public record Result(Map<String, Integer> partitions, List<String> missing) {}
+
+  private TopicCheck() {}
+
+  /**
+   * The partition count of each topic, with an admin client made from {@code client} settings.
+   *
+   * @throws IOException the broker did not answer within {@code timeout}, or a topic is missing
+   */
+  public static Map<String, Integer> partitions(
+      Map<String, Object> client, List<String> topics, Duration timeout)
+      throws IOException, InterruptedException {
+    Map<String, Object> props = new HashMap<>(client);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    Object servers = client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    try (Admin admin = Admin.create(props)) {
+      Result result = describe(admin, topics, servers, timeout);
+      if (!result.missing().isEmpty()) {
+        throw new IOException(missingMessage(result.missing(), servers));
+      }
+      return result.partitions();
+    }
+  }
+
+  /**
+   * Describes {@code topics}: which exist, with their partition counts, and which do not.
+   *
+   * @param servers the bootstrap servers, for the messages
+   * @throws IOException the broker did not answer within {@code timeout}, or could not describe a
+   *     topic (no permission, ...)
+   */
+  public static Result describe(
+      Admin admin, Collection<String> topics, Object servers, Duration timeout)
+      throws IOException, InterruptedException {
+    Map<String, KafkaFuture<TopicDescription>> futures =
+        admin.describeTopics(topics).topicNameValues();
+    Map<String, Integer> partitions = new LinkedHashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (String topic : topics) {
+      try {
+        TopicDescription description =
+            futures.get(topic).get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        partitions.put(topic, description.partitions().size());
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+          missing.add(topic);
+        } else if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+          throw new IOException(unreachableMessage(servers, timeout), e.getCause());
+        } else {
+          throw new IOException(
+              "cannot describe topic %s on %s: %s"
+                  .formatted(topic, servers, e.getCause().getMessage()),
+              e.getCause());
+        }
+      } catch (TimeoutException e) {
+        throw new IOException(unreachableMessage(servers, timeout), e);
+      }
+    }
+    return new Result(partitions, missing);
+  }
+
+  /** {@code cannot reach Kafka at <servers> within <n> s}. */
+  public static String unreachableMessage(Object servers, Duration timeout) {
+    return "cannot reach Kafka at %s within %d s".formatted(servers, timeout.toSeconds());
+  }
+
+  /** {@code topic(s) [a, b] do not exist on <servers>}. */
+  public static String missingMessage(List<String> missing, Object servers) {
+    return "topic(s) %s do not exist on %s".formatted(missing, servers);
+  }
+}

@@ -1,0 +1,207 @@
+package dev.digitstream.producer;
+
+import dev.digitstream.common.cli.DurationConverter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The producer's options, as parsed, and the checks between them that picocli cannot make. The
+ * fields are read by {@link LoadRun} and {@link ClientSettings}; nothing here talks to Kafka.
+ */
+final class ProducerOptions {
+
+  /** The datasets of the MNIST folder. */
+  enum Dataset {
+    test,
+    train
+  }
+
+  /** How records are assigned to partitions. */
+  enum Partitioning {
+    keyed,
+    spread
+  }
+
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec spec;
+
+  @Option(
+      names = {"-b", "--bootstrap-servers"},
+      description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092)")
+  String bootstrapServers;
+
+  @Option(
+      names = {"-t", "--topic"},
+      defaultValue = "images",
+      description = "input topic (default: ${DEFAULT-VALUE})")
+  String topic;
+
+  @Option(
+      names = "--dataset",
+      defaultValue = "test",
+      description = "MNIST set to send: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+  Dataset dataset;
+
+  @Option(
+      names = "--data-dir",
+      description = "MNIST folder (default: $MNIST_DIR or data/mnist; downloaded when missing)")
+  Path dataDir;
+
+  @Option(names = "--images", description = "an IDX image file to send instead of MNIST")
+  Path idxImages;
+
+  @Option(names = "--labels", description = "the IDX label file that goes with --images")
+  Path idxLabels;
+
+  @Option(
+      names = "--image-dir",
+      description =
+          "a folder of PNG/JPEG files to send instead of MNIST, converted the MNIST way;"
+              + " a parent folder named with one digit gives the label")
+  Path imageDir;
+
+  @Option(names = "--strict", description = "fail instead of skipping unreadable image files")
+  boolean strict;
+
+  @Option(
+      names = {"-n", "--count"},
+      description = "records to send (default: the source once; cycles the source if larger)")
+  Long count;
+
+  @Option(
+      names = {"-d", "--duration"},
+      converter = DurationConverter.class,
+      description = "send for this long, e.g. 30s, 5m (cycles the source)")
+  Duration duration;
+
+  @Option(names = "--loop", description = "cycle the source until --count, --duration or Ctrl-C")
+  boolean loop;
+
+  @Option(
+      names = {"-r", "--rate"},
+      defaultValue = "1000",
+      description =
+          "records per second, open-loop; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
+  double rate;
+
+  @Option(
+      names = "--partitioning",
+      defaultValue = "keyed",
+      description =
+          "keyed: the key picks the partition; spread: round-robin over all partitions"
+              + " (default: ${DEFAULT-VALUE})")
+  Partitioning partitioning;
+
+  @Option(
+      names = "--malformed-fraction",
+      defaultValue = "0",
+      description =
+          "fraction of records deliberately malformed (wrong length, empty, bad label header),"
+              + " for the dead-letter path (default: ${DEFAULT-VALUE})")
+  double malformedFraction;
+
+  @Option(
+      names = {"-X", "--property"},
+      paramLabel = "KEY=VALUE",
+      description = "a Kafka client property, e.g. -X security.protocol=SASL_SSL (repeatable)")
+  Map<String, String> properties = new LinkedHashMap<>();
+
+  @Option(
+      names = "--client-config",
+      description = "a properties file of Kafka client settings (security, ...)")
+  Path clientConfig;
+
+  @Option(
+      names = "--warm-up",
+      converter = DurationConverter.class,
+      description =
+          "send at the same rate for this long first, unmeasured, so JIT compilation and"
+              + " connection set-up in the pipeline do not count")
+  Duration warmUp;
+
+  @Option(names = "--verify", description = "read predictions and dead letters back and report")
+  boolean verify;
+
+  @Option(
+      names = "--output-topic",
+      defaultValue = "predictions",
+      description = "predictions topic read by --verify (default: ${DEFAULT-VALUE})")
+  String outputTopic;
+
+  @Option(
+      names = "--dlq-topic",
+      defaultValue = "images-dlq",
+      description = "dead-letter topic read by --verify (default: ${DEFAULT-VALUE})")
+  String dlqTopic;
+
+  @Option(
+      names = "--verify-timeout",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "give up waiting when nothing has arrived for this long (default: ${DEFAULT-VALUE})")
+  Duration verifyTimeout;
+
+  @Option(
+      names = "--min-accuracy",
+      description = "with --verify, exit 3 when accuracy on labelled records is below this (0-1)")
+  Double minAccuracy;
+
+  @Option(names = "--report", description = "also write the figures as JSON to this file")
+  Path reportFile;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "15s",
+      converter = DurationConverter.class,
+      description = "how long to wait for the broker before giving up (default: ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  @Option(names = "--run-id", description = "prefix of the record keys (default: random)")
+  String runId;
+
+  /**
+   * Fails with a usage error (exit code 2) for values out of range and options that do not go
+   * together.
+   */
+  void validate() {
+    int sources = (idxImages != null ? 1 : 0) + (imageDir != null ? 1 : 0);
+    if (sources > 1) {
+      throw usage("--images and --image-dir are alternatives; give one");
+    }
+    if ((idxImages == null) != (idxLabels == null)) {
+      throw usage("--images and --labels go together");
+    }
+    if (count != null && count <= 0) {
+      throw usage("--count must be positive, got " + count);
+    }
+    if (duration != null && (duration.isNegative() || duration.isZero())) {
+      throw usage("--duration must be positive");
+    }
+    if (warmUp != null && warmUp.isNegative()) {
+      throw usage("--warm-up must not be negative");
+    }
+    if (rate < 0 || Double.isNaN(rate) || Double.isInfinite(rate)) {
+      throw usage("--rate must be 0 (as fast as possible) or positive, got " + rate);
+    }
+    if (!(malformedFraction >= 0 && malformedFraction <= 1)) {
+      throw usage("--malformed-fraction must be within 0..1, got " + malformedFraction);
+    }
+    if (minAccuracy != null && !verify) {
+      throw usage("--min-accuracy needs --verify");
+    }
+    if (minAccuracy != null && !(minAccuracy >= 0 && minAccuracy <= 1)) {
+      throw usage("--min-accuracy must be within 0..1, got " + minAccuracy);
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

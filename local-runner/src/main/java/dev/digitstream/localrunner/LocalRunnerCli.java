@@ -100,9 +100,22 @@ public final class LocalRunnerCli implements Callable<Integer> {
   private Path report;
 
   @Option(
+      names = "--verbose",
+      description =
+          "also print every log line at INFO and above on the console (they always go to "
+              + LOG_FILE
+              + ")")
+  private boolean verbose;
+
+  @Option(
       names = "--stay-up",
       description = "keep the broker and stream-app running after the load, until Ctrl-C")
   private boolean stayUp;
+
+  /**
+   * Where the runner's logs go (relative to the working folder; ./run-pipeline runs from the root).
+   */
+  static final String LOG_FILE = "target/run-pipeline.log";
 
   private final Map<String, String> env;
   private final Console console;
@@ -115,8 +128,13 @@ public final class LocalRunnerCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    // Each component jar carries its own logback.xml; the pipeline uses its own.
-    System.setProperty("logback.configurationFile", "pipeline-logback.xml");
+    // Each component jar carries its own logback.xml; the runner uses its own, set before the
+    // first logger: the console carries the runner's output, the logs go to LOG_FILE.
+    System.setProperty("logback.configurationFile", "local-runner-logback.xml");
+    System.setProperty("digitstream.log.file", LOG_FILE);
+    if (List.of(args).contains("--verbose")) {
+      System.setProperty("digitstream.console.level", "INFO");
+    }
     Cli.exitAfter(
         Duration.ofSeconds(30), stop -> run(args, System.getenv(), Console.system(), stop));
   }
@@ -148,6 +166,7 @@ public final class LocalRunnerCli implements Callable<Integer> {
             trainEpochs,
             partitions,
             metricsPort);
+    console.println("logs: " + LOG_FILE + (verbose ? " and the console" : ""));
     try (LocalRunner pipeline = start(options)) {
       console.printf(
           "sending %,d MNIST test images at %s after %d s of warm-up%n",

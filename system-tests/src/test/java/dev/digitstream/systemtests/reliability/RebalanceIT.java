@@ -1,6 +1,7 @@
 package dev.digitstream.systemtests.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.report.RunReport;
@@ -8,6 +9,7 @@ import dev.digitstream.producer.verify.Verification;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.testsupport.PrometheusScrape;
 import dev.digitstream.testsupport.StreamAppProcess;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,6 +47,11 @@ class RebalanceIT {
       Thread.sleep(6_000);
       long firstBeforeJoin = FaultFixture.countLines(first.log(), REBALANCING);
       StreamAppProcess second = StreamAppProcess.start(env, "rebalance-second").awaitReady();
+      // the first instance may notice the join only after the second is running
+      await("the first instance rebalancing after the join")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> FaultFixture.countLines(first.log(), REBALANCING) > firstBeforeJoin);
       Thread.sleep(8_000);
       long firstAfterJoin = FaultFixture.countLines(first.log(), REBALANCING);
       long secondBeforeLeave = FaultFixture.countLines(second.log(), REBALANCING);

@@ -2,6 +2,7 @@ package dev.digitstream.benchmarks;
 
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.streamapp.topology.TopologyFactory;
+import dev.digitstream.testsupport.PrometheusScrape;
 import dev.digitstream.testsupport.StreamAppProcess;
 import dev.digitstream.testsupport.TrainedModel;
 import java.io.IOException;
@@ -126,7 +127,8 @@ public final class RestoreTimeBenchmark {
           RestoreLog restore = RestoreLog.read(app.log(), started);
           // the restored store is re-queued on the first tick of each task, right after RUNNING
           Thread.sleep(2_000);
-          long requeued = (long) metricSum(app.scrape(), "digitstream_pending_restored_total");
+          long requeued =
+              (long) PrometheusScrape.sum(app.scrape(), "digitstream_pending_restored_total");
           record(
               "%,d processed (%,d sent, %,.0f/s since the last restart), SIGKILL: changelog %,.1f MiB in %d segments (%,.1f MiB by describeLogDirs), offsets %,d..%,d (span %,d), %,d records = %,d values + %,d tombstones; restart: ready after %.1f s, restore %s, %,d records restored (Kafka Streams), %,d re-queued (digitstream_pending_restored_total); broker log segments %,.0f MiB, disk free %,.1f GiB",
               processed,
@@ -197,15 +199,6 @@ public final class RestoreTimeBenchmark {
   /** Prints one line of figures. */
   private static void record(String format, Object... args) {
     System.out.println("restore-time: " + String.format(java.util.Locale.ROOT, format, args));
-  }
-
-  /** The sum over all series of a metric in a Prometheus scrape. */
-  private static double metricSum(String scrape, String metric) {
-    return scrape
-        .lines()
-        .filter(l -> l.startsWith(metric + "{") || l.startsWith(metric + " "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
   }
 
   private static Map<String, String> retention(long bytesPerPartition) {

@@ -2,9 +2,9 @@ package dev.digitstream.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.digitstream.testsupport.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -65,10 +65,7 @@ class ProducerCliTest {
 
   @Test
   void anUnreachableBrokerFailsWithinTheTimeout(@TempDir Path dir) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.next();
     long start = System.nanoTime();
     Result result =
         run(

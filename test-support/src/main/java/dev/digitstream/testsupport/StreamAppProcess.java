@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.digitstream.common.TestData;
+import dev.digitstream.streamapp.config.StreamAppConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,8 +45,8 @@ public final class StreamAppProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     Map<String, String> all = new HashMap<>(env);
-    all.put("METRICS_PORT", Integer.toString(port));
-    all.put("METRICS_BIND_ADDRESS", "127.0.0.1");
+    all.put(StreamAppConfig.METRICS_PORT, Integer.toString(port));
+    all.put(StreamAppConfig.METRICS_BIND_ADDRESS, "127.0.0.1");
     builder.environment().putAll(all);
     return new StreamAppProcess(builder.start(), port, log);
   }
@@ -106,10 +107,17 @@ public final class StreamAppProcess implements AutoCloseable {
     return 0;
   }
 
-  /** SIGKILL: no shutdown hook, no flush, no commit. */
-  public void kill() throws InterruptedException {
+  /** The exit code of a process ended by SIGKILL (128 + 9). */
+  public static final int KILLED = 137;
+
+  /**
+   * SIGKILL: no shutdown hook, no flush, no commit. Returns the exit code, {@link #KILLED} unless
+   * the process had ended by itself before.
+   */
+  public int kill() throws InterruptedException {
     process.destroyForcibly();
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("ended after SIGKILL").isTrue();
+    return process.exitValue();
   }
 
   /** Waits for the process to end by itself; its exit code, or -1 if it still runs. */

@@ -11,6 +11,8 @@ import dev.digitstream.model.ModelFiles;
 import dev.digitstream.producer.ProducerCli;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
+import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.testsupport.PrometheusScrape;
 import dev.digitstream.testsupport.TrainedModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +56,7 @@ class EndToEndIT {
     runner =
         LocalRunner.start(
             new LocalRunner.Options(null, model, model.getParent(), TestData.mnistDir(), 1, 4, 0),
-            Map.of("STREAM_THREADS", "2"),
+            Map.of(StreamAppConfig.STREAM_THREADS, "2"),
             Console.system());
 
     // The compose stack's own Prometheus configuration and alert rules, aimed at this stream-app.
@@ -226,10 +228,7 @@ class EndToEndIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString())
             .body();
     java.util.Set<String> exported = new java.util.HashSet<>(List.of("up")); // Prometheus's own
-    scrape
-        .lines()
-        .filter(line -> !line.startsWith("#") && !line.isBlank())
-        .forEach(line -> exported.add(line.split("[{ ]", 2)[0]));
+    exported.addAll(PrometheusScrape.names(scrape));
     List<String> exprs = new ArrayList<>(MonitoringFiles.dashboardExpressions());
     exprs.addAll(MonitoringFiles.alertExpressions());
     assertThat(exprs).hasSizeGreaterThan(20);

@@ -2,8 +2,8 @@ package dev.digitstream.systemtests.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.digitstream.testsupport.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -38,10 +38,7 @@ final class PrometheusServer implements AutoCloseable {
   static PrometheusServer start(Path config, Path workDir)
       throws IOException, InterruptedException {
     String binary = System.getenv().getOrDefault("PROMETHEUS_BIN", "prometheus");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.next();
     Path log = workDir.resolve("prometheus.log");
     Process process;
     try {

@@ -6,9 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
+import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.testsupport.PrometheusScrape;
+import dev.digitstream.testsupport.StreamAppEnv;
 import dev.digitstream.testsupport.StreamAppProcess;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,10 +53,10 @@ class BrokerOutageIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(data, true, Map.of())) {
       Map<String, String> env = FaultFixture.appEnv(kafka, "outage", 4);
       // one task per thread, see above
-      env.put("STREAM_THREADS", "4");
-      env.put("BATCH_MAX_SIZE", "4096");
-      env.put("BATCH_MAX_DELAY_MS", "20000");
-      env.put("KAFKA_CFG_PRODUCER_MAX_BLOCK_MS", "4000");
+      env.put(StreamAppConfig.STREAM_THREADS, "4");
+      env.put(StreamAppConfig.BATCH_MAX_SIZE, "4096");
+      env.put(StreamAppConfig.BATCH_MAX_DELAY_MS, "20000");
+      env.put(StreamAppEnv.kafkaVariable("producer.max.block.ms"), "4000");
       try (StreamAppProcess app = StreamAppProcess.start(env, "broker-outage").awaitReady()) {
         long pid = app.pid();
         var load =
@@ -65,7 +66,7 @@ class BrokerOutageIT {
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(100))
             .until(() -> allStoredAndSent(app.scrape(), records));
-        double pendingAtOutage = FaultFixture.metricSum(app.scrape(), "digitstream_pending_stored");
+        double pendingAtOutage = PrometheusScrape.sum(app.scrape(), "digitstream_pending_stored");
 
         kafka.restart(outage);
         RunReport report = load.get(10, TimeUnit.MINUTES);
@@ -73,7 +74,7 @@ class BrokerOutageIT {
         double restored = metric(app, "digitstream_pending_restored_total");
 
         Verification v = report.verification();
-        long revives = countLines(app.log(), REVIVED);
+        long revives = FaultFixture.countLines(app.log(), REVIVED);
         FaultFixture.record(
             "broker-outage",
             "%,d records in a burst, all %,.0f pending in 20-s batches when the broker went down for %d s (producer max.block.ms 4 s): %d revive log line(s), %,.0f restored pending records re-queued, stream-app pid %d alive: %s; %,d send errors (first: %s), %,d predicted, %,d missing, %,d duplicated, %,d unexpected, %,.0f left in pending stores",
@@ -117,9 +118,9 @@ class BrokerOutageIT {
     Path data = Files.createTempDirectory(Path.of("target"), "broker-outage-long-");
     try (EmbeddedKafka kafka = EmbeddedKafka.start(data, true, Map.of())) {
       Map<String, String> env = FaultFixture.appEnv(kafka, "outage-long", 4);
-      env.put("BATCH_MAX_DELAY_MS", "400");
-      env.put("KAFKA_CFG_PRODUCER_MAX_BLOCK_MS", "4000");
-      env.put("KAFKA_CFG_TASK_TIMEOUT_MS", "10000");
+      env.put(StreamAppConfig.BATCH_MAX_DELAY_MS, "400");
+      env.put(StreamAppEnv.kafkaVariable("producer.max.block.ms"), "4000");
+      env.put(StreamAppEnv.kafkaVariable("task.timeout.ms"), "10000");
       StreamAppProcess app = StreamAppProcess.start(env, "broker-outage-long-0").awaitReady();
       Path firstLog = app.log();
       try {
@@ -132,6 +133,7 @@ class BrokerOutageIT {
                 "--rate",
                 Integer.toString(rate));
         awaitFlowing(app);
+        long unreachableBefore = FaultFixture.countLines(firstLog, FaultFixture.BROKER_UNREACHABLE);
 
         kafka.restart(outage);
         // whoever runs the app starts it again when it gives up
@@ -148,6 +150,8 @@ class BrokerOutageIT {
         }
         RunReport report = load.get();
         double stored = awaitStoresEmpty(app);
+        long unreachable =
+            FaultFixture.countLines(firstLog, FaultFixture.BROKER_UNREACHABLE) - unreachableBefore;
 
         Verification v = report.verification();
         FaultFixture.record(
@@ -156,7 +160,7 @@ class BrokerOutageIT {
             report.sent().acknowledged(),
             rate,
             outage.toSeconds(),
-            countLines(firstLog, REVIVED),
+            FaultFixture.countLines(firstLog, REVIVED),
             exits,
             exit,
             report.sent().errors(),
@@ -166,6 +170,9 @@ class BrokerOutageIT {
             v.duplicated(),
             v.unexpected(),
             stored);
+        assertThat(unreachable)
+            .as("failed connections to the broker during the outage, see %s", firstLog)
+            .isPositive();
         assertThat(v.missing()).as("lost, e.g. %s", v.missingKeys()).isZero();
         assertThat(v.duplicated()).as("duplicated").isZero();
         assertThat(v.unexpected()).as("unexpected").isZero();
@@ -185,8 +192,8 @@ class BrokerOutageIT {
         .until(
             () -> {
               String scrape = app.scrape();
-              return FaultFixture.metricSum(scrape, "digitstream_predictions_out_total") >= 2_000
-                  && FaultFixture.metricSum(scrape, "digitstream_pending_stored") > 0;
+              return PrometheusScrape.sum(scrape, "digitstream_predictions_out_total") >= 2_000
+                  && PrometheusScrape.sum(scrape, "digitstream_pending_stored") > 0;
             });
   }
 
@@ -195,9 +202,9 @@ class BrokerOutageIT {
    * unacknowledged (a batch being sent still holds its buffer memory).
    */
   private static boolean allStoredAndSent(String scrape, int records) {
-    return FaultFixture.metricSum(scrape, "digitstream_pending_stored") == records
-        && FaultFixture.metricSum(scrape, "kafka_producer_buffer_available_bytes")
-            == FaultFixture.metricSum(scrape, "kafka_producer_buffer_total_bytes");
+    return PrometheusScrape.sum(scrape, "digitstream_pending_stored") == records
+        && PrometheusScrape.sum(scrape, "kafka_producer_buffer_available_bytes")
+            == PrometheusScrape.sum(scrape, "kafka_producer_buffer_total_bytes");
   }
 
   /**
@@ -218,13 +225,6 @@ class BrokerOutageIT {
 
   /** A metric of the running app; -1 if the app is gone (the caller reports that and fails). */
   private static double metric(StreamAppProcess app, String name) throws Exception {
-    return app.isAlive() ? FaultFixture.metricSum(app.scrape(), name) : -1;
-  }
-
-  private static long countLines(Path log, String text) throws IOException {
-    // ISO-8859-1 reads any bytes: a stack trace with odd characters does not fail the count
-    return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
-        .filter(l -> l.contains(text))
-        .count();
+    return app.isAlive() ? PrometheusScrape.sum(app.scrape(), name) : -1;
   }
 }

@@ -39,6 +39,8 @@ class BrokerRestartIT {
                 Integer.toString(RECORDS),
                 "--rate",
                 Integer.toString(RATE));
+        long unreachableBefore =
+            FaultFixture.countLines(app.log(), FaultFixture.BROKER_UNREACHABLE);
         long start = System.nanoTime();
         for (int restart = 1; restart <= 2; restart++) {
           Thread.sleep(8_000);
@@ -49,6 +51,8 @@ class BrokerRestartIT {
               restart, (down - start) / 1e9, (System.nanoTime() - down) / 1e9);
         }
         RunReport report = load.get(10, TimeUnit.MINUTES);
+        long unreachable =
+            FaultFixture.countLines(app.log(), FaultFixture.BROKER_UNREACHABLE) - unreachableBefore;
         Verification v = report.verification();
         FaultFixture.record(
             "broker restart",
@@ -62,6 +66,9 @@ class BrokerRestartIT {
             v.latency().p99Ms(),
             v.latency().maxMs(),
             app.isAlive());
+        assertThat(unreachable)
+            .as("failed connections to the broker while it was down, see %s", app.log())
+            .isPositive();
         assertThat(app.isAlive())
             .as("the stream-app recovered by itself, see %s", app.log())
             .isTrue();

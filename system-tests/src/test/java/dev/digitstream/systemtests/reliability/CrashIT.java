@@ -1,10 +1,12 @@
 package dev.digitstream.systemtests.reliability;
 
+import static dev.digitstream.testsupport.StreamAppProcess.KILLED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
+import dev.digitstream.testsupport.PrometheusScrape;
 import dev.digitstream.testsupport.StreamAppProcess;
 import java.util.Map;
 import java.util.Random;
@@ -45,10 +47,11 @@ class CrashIT {
       for (int kill = 1; kill <= KILLS; kill++) {
         Thread.sleep(500 + random.nextInt(3_500));
         String scrape = app.scrape();
-        long pending = (long) FaultFixture.metricSum(scrape, "digitstream_batch_pending");
+        long pending = (long) PrometheusScrape.sum(scrape, "digitstream_batch_pending");
         pendingAtKills += pending;
         killsWithPending += pending > 0 ? 1 : 0;
-        app.kill();
+        int killedExit = app.kill();
+        assertThat(killedExit).as("exit code after SIGKILL, see %s", app.log()).isEqualTo(KILLED);
         System.out.printf(
             "kill %d at %.1f s, %d image(s) pending in batches%n",
             kill, (System.nanoTime() - start) / 1e9, pending);

@@ -4,13 +4,14 @@ import dev.digitstream.common.TestData;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.ProducerCli;
 import dev.digitstream.producer.report.RunReport;
-import dev.digitstream.testsupport.TrainedModel;
+import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.testsupport.StreamAppEnv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,19 +19,29 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
-/** What the fault tests share: topics, the stream-app's settings, a verified load run. */
+/** What the fault tests share: topics with the app's environment for them, a verified load run. */
 final class FaultFixture {
 
-  /** Topics named after {@code name} (input with {@code partitions}) and the app's settings. */
+  /**
+   * What the app's Kafka clients log (WARN) each time they fail to reach a broker: the app really
+   * lost its broker.
+   */
+  static final String BROKER_UNREACHABLE = "could not be established. Node may not be available";
+
+  /**
+   * Topics named after {@code name} (input with {@code partitions}) and the app's environment for
+   * them ({@link StreamAppEnv}, members leaving the group after 6 s).
+   */
   static Map<String, String> appEnv(EmbeddedKafka kafka, String name, int partitions) {
     return appEnv(kafka.bootstrapServers(), kafka::createTopic, name, partitions);
   }
 
   /**
    * Topics named after {@code name}, created by {@code createTopic} (name, partitions: the input
-   * and output with {@code partitions}, the dead-letter topic with 1), and the app's settings for
-   * the cluster at {@code bootstrapServers}.
+   * and output with {@code partitions}, the dead-letter topic with 1), and the app's environment
+   * for them on the cluster at {@code bootstrapServers}.
    */
   static Map<String, String> appEnv(
       String bootstrapServers,
@@ -41,18 +52,11 @@ final class FaultFixture {
     createTopic.accept(id + "-in", partitions);
     createTopic.accept(id + "-out", partitions);
     createTopic.accept(id + "-dlq", 1);
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-    env.put("APPLICATION_ID", id);
-    env.put("INPUT_TOPIC", id + "-in");
-    env.put("OUTPUT_TOPIC", id + "-out");
-    env.put("DLQ_TOPIC", id + "-dlq");
-    env.put("MODEL_PATH", TrainedModel.get().toString());
-    env.put("STREAM_THREADS", "2");
-    env.put("STATE_DIR", Path.of("target", "fault-state", id).toAbsolutePath().toString());
-    // a killed member leaves the group after 6 s instead of 45 s, so restarts resume quickly
-    env.put("KAFKA_CFG_SESSION_TIMEOUT_MS", "6000");
-    return env;
+    return StreamAppEnv.of(bootstrapServers, id)
+        .topics(id + "-in", id + "-out", id + "-dlq")
+        // a killed member leaves the group after 6 s instead of 45 s, so restarts resume quickly
+        .kafka(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000)
+        .toMap();
   }
 
   /** A producer run with --verify against the app's topics, in the background. */
@@ -66,13 +70,13 @@ final class FaultFixture {
                 new ArrayList<>(
                     List.of(
                         "--bootstrap-servers",
-                        app.get("KAFKA_BOOTSTRAP_SERVERS"),
+                        app.get(StreamAppConfig.KAFKA_BOOTSTRAP_SERVERS),
                         "--topic",
-                        app.get("INPUT_TOPIC"),
+                        app.get(StreamAppConfig.INPUT_TOPIC),
                         "--output-topic",
-                        app.get("OUTPUT_TOPIC"),
+                        app.get(StreamAppConfig.OUTPUT_TOPIC),
                         "--dlq-topic",
-                        app.get("DLQ_TOPIC"),
+                        app.get(StreamAppConfig.DLQ_TOPIC),
                         "--data-dir",
                         TestData.mnistDir().toString(),
                         "--verify",
@@ -89,13 +93,12 @@ final class FaultFixture {
         });
   }
 
-  /** The sum over all series of a metric in a Prometheus scrape. */
-  static double metricSum(String scrape, String metric) {
-    return scrape
-        .lines()
-        .filter(l -> l.startsWith(metric + "{") || l.startsWith(metric + " "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+  /** Lines of {@code log} that contain {@code text}. */
+  static long countLines(Path log, String text) throws IOException {
+    // ISO-8859-1 reads any bytes: a stack trace with odd characters does not fail the count
+    return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
+        .filter(l -> l.contains(text))
+        .count();
   }
 
   /** Appends one line of figures to target/reliability-results.txt and prints it. */

@@ -6,6 +6,8 @@ import dev.digitstream.common.TestData;
 import dev.digitstream.contract.HeaderNames;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
+import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.testsupport.PrometheusScrape;
 import dev.digitstream.testsupport.StreamAppProcess;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +48,7 @@ class FuzzIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Map<String, String> env = FaultFixture.appEnv(kafka, "fuzz", 4);
       try (StreamAppProcess app = StreamAppProcess.start(env, "fuzz").awaitReady()) {
-        Map<Integer, String> expected = publish(kafka, env.get("INPUT_TOPIC"));
+        Map<Integer, String> expected = publish(kafka, env.get(StreamAppConfig.INPUT_TOPIC));
         Map<Integer, String> outcomes = read(kafka, env, expected.size());
         String scrape = app.scrape();
 
@@ -65,13 +67,16 @@ class FuzzIT {
             byOutcome,
             wrong,
             outcomes.size(),
-            FaultFixture.metricSum(scrape, "kafka_stream_alive_stream_threads"),
+            PrometheusScrape.sum(scrape, "kafka_stream_alive_stream_threads"),
             !app.isAlive());
+        assertThat(byOutcome)
+            .as("the records sent include every kind of invalid record, and valid ones")
+            .containsOnlyKeys(
+                "prediction", "null-value", "empty-value", "wrong-length", "bad-label");
         assertThat(outcomes)
             .as("one outcome per record, as its content calls for")
             .isEqualTo(expected);
-        assertThat(FaultFixture.metricSum(scrape, "kafka_stream_alive_stream_threads"))
-            .isEqualTo(2);
+        assertThat(PrometheusScrape.sum(scrape, "kafka_stream_alive_stream_threads")).isEqualTo(2);
         assertThat(Files.readString(app.log())).doesNotContain("stream thread failed");
         assertThat(app.isAlive()).isTrue();
       }
@@ -178,7 +183,8 @@ class FuzzIT {
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(env.get("OUTPUT_TOPIC"), env.get("DLQ_TOPIC")));
+      consumer.subscribe(
+          List.of(env.get(StreamAppConfig.OUTPUT_TOPIC), env.get(StreamAppConfig.DLQ_TOPIC)));
       long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
       long quietSince = System.nanoTime();
       while (System.nanoTime() < deadline
@@ -191,7 +197,7 @@ class FuzzIT {
           int id = ByteBuffer.wrap(r.headers().lastHeader(ID).value()).getInt();
           Header reason = r.headers().lastHeader(HeaderNames.DLQ_REASON);
           String outcome =
-              r.topic().equals(env.get("OUTPUT_TOPIC"))
+              r.topic().equals(env.get(StreamAppConfig.OUTPUT_TOPIC))
                   ? "prediction"
                   : new String(reason.value(), StandardCharsets.US_ASCII);
           String before = outcomes.put(id, outcome);

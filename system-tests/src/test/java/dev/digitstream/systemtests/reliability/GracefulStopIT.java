@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
+import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.testsupport.PrometheusScrape;
+import dev.digitstream.testsupport.StreamAppEnv;
 import dev.digitstream.testsupport.StreamAppProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,9 +19,11 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -45,8 +50,10 @@ class GracefulStopIT {
         Admin admin = Admin.create(kafka.clientProperties())) {
       Map<String, String> env = FaultFixture.appEnv(kafka, "graceful", PARTITIONS);
       // Kafka's default (45 s) is what a member that does not leave the group would cost
-      env.remove("KAFKA_CFG_SESSION_TIMEOUT_MS");
-      Group group = new Group(admin, env.get("APPLICATION_ID"), env.get("INPUT_TOPIC"));
+      env.remove(StreamAppEnv.kafkaVariable(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
+      Group group =
+          new Group(
+              admin, env.get(StreamAppConfig.APPLICATION_ID), env.get(StreamAppConfig.INPUT_TOPIC));
       try (StreamAppProcess stopped =
               StreamAppProcess.start(instance(env, STOPPED), "graceful-stopped");
           StreamAppProcess staying =
@@ -147,14 +154,17 @@ class GracefulStopIT {
   /** The app's settings for one instance: its own state folder and client id. */
   private static Map<String, String> instance(Map<String, String> env, String name) {
     Map<String, String> own = new HashMap<>(env);
-    own.put("STATE_DIR", Path.of(env.get("STATE_DIR"), name).toString());
+    own.put(
+        StreamAppConfig.STATE_DIR, Path.of(env.get(StreamAppConfig.STATE_DIR), name).toString());
     // Kafka Streams prefixes its clients' ids with client.id: that tells the members apart
-    own.put("KAFKA_CFG_CLIENT_ID", env.get("APPLICATION_ID") + "-" + name);
+    own.put(
+        StreamAppEnv.kafkaVariable(CommonClientConfigs.CLIENT_ID_CONFIG),
+        env.get(StreamAppConfig.APPLICATION_ID) + "-" + name);
     return own;
   }
 
   private static double predictions(StreamAppProcess app) throws Exception {
-    return FaultFixture.metricSum(app.scrape(), "digitstream_predictions_out_total");
+    return PrometheusScrape.sum(app.scrape(), "digitstream_predictions_out_total");
   }
 
   /**

@@ -1,12 +1,15 @@
 package dev.digitstream.systemtests.reliability;
 
+import static dev.digitstream.testsupport.StreamAppProcess.KILLED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.digitstream.kafka.embedded.EmbeddedKafkaCluster;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
+import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.streamapp.topology.TopologyFactory;
+import dev.digitstream.testsupport.PrometheusScrape;
 import dev.digitstream.testsupport.StreamAppProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,13 +77,13 @@ class MultiBrokerIT {
           partitions,
           brokerA,
           Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-      env.put("PROCESSING_GUARANTEE", "at_least_once");
-      env.put("COMMIT_INTERVAL_MS", "1000");
+      env.put(StreamAppConfig.PROCESSING_GUARANTEE, "at_least_once");
+      env.put(StreamAppConfig.COMMIT_INTERVAL_MS, "1000");
       // records wait in batches for the delay, not the size, so they cross commits there
-      env.put("BATCH_MAX_SIZE", "1024");
-      env.put("BATCH_MAX_DELAY_MS", "1500");
-      env.put("CHANGELOG_REPLICATION_FACTOR", "1");
-      env.put("CHANGELOG_MIN_INSYNC_REPLICAS", "1");
+      env.put(StreamAppConfig.BATCH_MAX_SIZE, "1024");
+      env.put(StreamAppConfig.BATCH_MAX_DELAY_MS, "1500");
+      env.put(StreamAppConfig.CHANGELOG_REPLICATION_FACTOR, "1");
+      env.put(StreamAppConfig.CHANGELOG_MIN_INSYNC_REPLICAS, "1");
 
       CompletableFuture<RunReport> load;
       long stopAsked;
@@ -111,12 +114,14 @@ class MultiBrokerIT {
         // every thread has predictions for B in flight by now, so each one's next commit blocks
         stall = awaitStall(first, Duration.ofSeconds(3), Duration.ofSeconds(2));
         String scrape = first.scrape();
-        pendingAtKill = FaultFixture.metricSum(scrape, "digitstream_pending_stored");
+        pendingAtKill = PrometheusScrape.sum(scrape, "digitstream_pending_stored");
         predictedWhileDown =
-            FaultFixture.metricSum(scrape, "digitstream_predictions_out_total") - predictedAtStop;
+            PrometheusScrape.sum(scrape, "digitstream_predictions_out_total") - predictedAtStop;
         loadRunningAtKill = !load.isDone();
         killed = System.nanoTime();
-        first.kill();
+        assertThat(first.kill())
+            .as("exit code after SIGKILL, see %s", first.log())
+            .isEqualTo(KILLED);
       }
       List<Integer> liveAtKill = liveBrokers(admin);
 
@@ -194,8 +199,8 @@ class MultiBrokerIT {
                       topic, count, 3, Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")),
               "multi-broker-eos",
               partitions);
-      env.put("BATCH_MAX_SIZE", "1024");
-      env.put("BATCH_MAX_DELAY_MS", "1000");
+      env.put(StreamAppConfig.BATCH_MAX_SIZE, "1024");
+      env.put(StreamAppConfig.BATCH_MAX_DELAY_MS, "1000");
       String changelog = changelog(env);
 
       CompletableFuture<RunReport> load;
@@ -224,7 +229,9 @@ class MultiBrokerIT {
         int stopped = leaderBefore;
         CompletableFuture<Void> stop =
             CompletableFuture.runAsync(() -> cluster.stopBroker(stopped));
-        first.kill();
+        assertThat(first.kill())
+            .as("exit code after SIGKILL, see %s", first.log())
+            .isEqualTo(KILLED);
         stop.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       }
       long left = System.nanoTime();
@@ -300,7 +307,10 @@ class MultiBrokerIT {
   }
 
   private static String changelog(Map<String, String> env) {
-    return env.get("APPLICATION_ID") + "-" + TopologyFactory.PENDING_STORE + "-changelog";
+    return env.get(StreamAppConfig.APPLICATION_ID)
+        + "-"
+        + TopologyFactory.PENDING_STORE
+        + "-changelog";
   }
 
   /**
@@ -349,9 +359,9 @@ class MultiBrokerIT {
         .until(
             () -> {
               String scrape = app.scrape();
-              return FaultFixture.metricSum(scrape, "digitstream_predictions_out_total")
+              return PrometheusScrape.sum(scrape, "digitstream_predictions_out_total")
                       >= predictions
-                  && FaultFixture.metricSum(scrape, "digitstream_pending_stored") > 0;
+                  && PrometheusScrape.sum(scrape, "digitstream_pending_stored") > 0;
             });
   }
 
@@ -368,9 +378,9 @@ class MultiBrokerIT {
       Thread.sleep(300);
       String after = app.scrape();
       double stayed =
-          FaultFixture.metricSum(before, "digitstream_pending_stored")
-              - (FaultFixture.metricSum(after, "digitstream_predictions_out_total")
-                  - FaultFixture.metricSum(before, "digitstream_predictions_out_total"));
+          PrometheusScrape.sum(before, "digitstream_pending_stored")
+              - (PrometheusScrape.sum(after, "digitstream_predictions_out_total")
+                  - PrometheusScrape.sum(before, "digitstream_predictions_out_total"));
       if (stayed >= 50 || System.nanoTime() > deadline) {
         return Math.max(0, stayed);
       }
@@ -412,7 +422,7 @@ class MultiBrokerIT {
   }
 
   private static double metric(StreamAppProcess app, String name) throws Exception {
-    return FaultFixture.metricSum(app.scrape(), name);
+    return PrometheusScrape.sum(app.scrape(), name);
   }
 
   private static List<Integer> liveBrokers(Admin admin) throws Exception {

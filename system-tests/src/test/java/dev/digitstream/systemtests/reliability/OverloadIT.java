@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
+import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.testsupport.StreamAppProcess;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,21 +111,22 @@ class OverloadIT {
   private static long lag(Admin admin, Map<String, String> env) throws Exception {
     Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
         admin
-            .listConsumerGroupOffsets(env.get("APPLICATION_ID"))
+            .listConsumerGroupOffsets(env.get(StreamAppConfig.APPLICATION_ID))
             .partitionsToOffsetAndMetadata()
             .get();
     var partitions =
         admin
-            .describeTopics(List.of(env.get("INPUT_TOPIC")))
+            .describeTopics(List.of(env.get(StreamAppConfig.INPUT_TOPIC)))
             .allTopicNames()
             .get()
-            .get(env.get("INPUT_TOPIC"))
+            .get(env.get(StreamAppConfig.INPUT_TOPIC))
             .partitions();
     Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
     partitions.forEach(
         p ->
             latest.put(
-                new TopicPartition(env.get("INPUT_TOPIC"), p.partition()), OffsetSpec.latest()));
+                new TopicPartition(env.get(StreamAppConfig.INPUT_TOPIC), p.partition()),
+                OffsetSpec.latest()));
     long lag = 0;
     for (var end : admin.listOffsets(latest).all().get().entrySet()) {
       var c = committed.get(end.getKey());

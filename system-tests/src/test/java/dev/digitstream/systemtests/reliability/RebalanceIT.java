@@ -1,11 +1,15 @@
 package dev.digitstream.systemtests.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
+import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.testsupport.PrometheusScrape;
 import dev.digitstream.testsupport.StreamAppProcess;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,11 +27,14 @@ class RebalanceIT {
   private static final int RECORDS = 40_000;
   private static final int RATE = 1_500;
 
+  /** What the app logs (StreamApp's state listener) when a rebalance starts. */
+  private static final String REBALANCING = "Kafka Streams RUNNING -> REBALANCING";
+
   @Test
   void partitionsMoveBetweenInstancesWithoutLossOrDuplicates() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Map<String, String> env = FaultFixture.appEnv(kafka, "rebalance", 12);
-      env.put("STREAM_THREADS", "1");
+      env.put(StreamAppConfig.STREAM_THREADS, "1");
       StreamAppProcess first = StreamAppProcess.start(env, "rebalance-first").awaitReady();
       var load =
           FaultFixture.load(
@@ -38,17 +45,28 @@ class RebalanceIT {
               "--rate",
               Integer.toString(RATE));
       Thread.sleep(6_000);
+      long firstBeforeJoin = FaultFixture.countLines(first.log(), REBALANCING);
       StreamAppProcess second = StreamAppProcess.start(env, "rebalance-second").awaitReady();
+      // the first instance may notice the join only after the second is running
+      await("the first instance rebalancing after the join")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> FaultFixture.countLines(first.log(), REBALANCING) > firstBeforeJoin);
       Thread.sleep(8_000);
+      long firstAfterJoin = FaultFixture.countLines(first.log(), REBALANCING);
+      long secondBeforeLeave = FaultFixture.countLines(second.log(), REBALANCING);
+      double secondReadBeforeLeave =
+          PrometheusScrape.sum(second.scrape(), "digitstream_records_in_total");
       int firstExit = first.stop();
       RunReport report = load.get(10, TimeUnit.MINUTES);
       String scrape = second.scrape();
       int secondExit = second.stop();
+      long secondAfterLeave = FaultFixture.countLines(second.log(), REBALANCING);
 
       Verification v = report.verification();
       double meanBatch =
-          FaultFixture.metricSum(scrape, "digitstream_batch_size_sum")
-              / FaultFixture.metricSum(scrape, "digitstream_batch_size_count");
+          PrometheusScrape.sum(scrape, "digitstream_batch_size_sum")
+              / PrometheusScrape.sum(scrape, "digitstream_batch_size_count");
       FaultFixture.record(
           "rebalance",
           "%,d records at %,d/s over 12 partitions; a second instance joined at 6 s, the first left at ~14 s (exit %d): %,d predicted, %,d missing, %,d duplicated; mean batch on the instance that stayed %.1f images; latency p99 %.0f ms",
@@ -60,6 +78,15 @@ class RebalanceIT {
           v.duplicated(),
           meanBatch,
           v.latency().p99Ms());
+      assertThat(firstAfterJoin - firstBeforeJoin)
+          .as("rebalances of the first instance when the second joined, see %s", first.log())
+          .isPositive();
+      assertThat(secondReadBeforeLeave)
+          .as("records the second instance read before the first left (partitions it was given)")
+          .isPositive();
+      assertThat(secondAfterLeave - secondBeforeLeave)
+          .as("rebalances of the second instance when the first left, see %s", second.log())
+          .isPositive();
       assertThat(firstExit).isZero();
       assertThat(secondExit).isZero();
       assertThat(v.missing()).as("lost").isZero();

@@ -6,8 +6,9 @@ import dev.digitstream.common.TestData;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.ProducerCli;
 import dev.digitstream.producer.report.RunReport;
+import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.testsupport.StreamAppEnv;
 import dev.digitstream.testsupport.StreamAppProcess;
-import dev.digitstream.testsupport.TrainedModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -232,16 +232,11 @@ class SecurityIT {
 
   /** The stream-app's environment: security only through KAFKA_CFG_* pass-through. */
   private static Map<String, String> appEnv(String password) {
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-    env.put("APPLICATION_ID", APP_ID);
-    env.put("MODEL_PATH", TrainedModel.get().toString());
-    env.put("STREAM_THREADS", "1");
-    env.put("STATE_DIR", dir.resolve("state-" + UUID.randomUUID()).toAbsolutePath().toString());
-    secured
-        .client("digitstream", password)
-        .forEach((k, v) -> env.put("KAFKA_CFG_" + k.toUpperCase().replace('.', '_'), v.toString()));
-    return env;
+    return StreamAppEnv.of(kafka.bootstrapServers(), APP_ID)
+        .set(StreamAppConfig.STREAM_THREADS, 1)
+        .stateDir(dir.resolve("state-" + UUID.randomUUID()))
+        .kafka(secured.client("digitstream", password))
+        .toMap();
   }
 
   /** The producer's --client-config file. */

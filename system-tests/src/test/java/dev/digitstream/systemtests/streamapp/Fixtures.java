@@ -1,4 +1,4 @@
-package dev.digitstream.streamapp.it;
+package dev.digitstream.systemtests.streamapp;
 
 import dev.digitstream.common.TestData;
 import dev.digitstream.contract.HeaderNames;
@@ -6,19 +6,9 @@ import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.PredictionCodec;
 import dev.digitstream.contract.idx.LabelledImages;
-import dev.digitstream.model.BatchClassifier;
-import dev.digitstream.model.LoadedModel;
-import dev.digitstream.model.ModelFiles;
-import dev.digitstream.model.Nd4jRuntime;
-import dev.digitstream.model.TestModels;
-import dev.digitstream.trainer.evaluation.Evaluator;
-import dev.digitstream.trainer.training.Recipe;
-import dev.digitstream.trainer.training.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,46 +23,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Shared pieces of the integration tests: a trained model, labelled records, Kafka clients. */
+/**
+ * What the stream-app's integration tests share: labelled records and Kafka clients (the model, the
+ * app's environment and the rest come from test-support).
+ */
 final class Fixtures {
 
-  private static Path model;
-
   private Fixtures() {}
-
-  /**
-   * A LeNet trained for one epoch on 6,000 MNIST images (about 95 % accurate), written once per
-   * test JVM under target/.
-   */
-  static synchronized Path trainedModel() {
-    if (model == null) {
-      try {
-        Nd4jRuntime.configure(2);
-        LabelledImages train = TestData.mnist().train().head(6_000);
-        var network =
-            new Trainer(Recipe.DEFAULT.withEpochs(1), 1)
-                .train(train, null, new Trainer.Listener() {})
-                .network();
-        Path dir = Files.createDirectories(Path.of("target", "it-model"));
-        model = dir.resolve("model.zip");
-        double accuracy =
-            Evaluator.evaluate(new BatchClassifier(network, "fixture", 500), testImages(10_000))
-                .accuracy();
-        ModelFiles.save(network, TestModels.metadataFor(network, 1, accuracy), model);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return model.toAbsolutePath();
-  }
-
-  static LoadedModel loadedModel() {
-    try {
-      return ModelFiles.load(trainedModel());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   static LabelledImages testImages(int count) {
     try {
@@ -169,22 +126,5 @@ final class Fixtures {
       readPredictions(consumer, predictions, Duration.ofSeconds(2));
     }
     return predictions;
-  }
-
-  /** The environment for a stream-app against {@code bootstrap} on the given topics. */
-  static Map<String, String> appEnv(
-      String bootstrap, String app, String input, String output, String dlq) {
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-    env.put("APPLICATION_ID", app);
-    env.put("INPUT_TOPIC", input);
-    env.put("OUTPUT_TOPIC", output);
-    env.put("DLQ_TOPIC", dlq);
-    env.put("MODEL_PATH", trainedModel().toString());
-    env.put("METRICS_PORT", "0");
-    env.put("METRICS_BIND_ADDRESS", "127.0.0.1");
-    env.put("STREAM_THREADS", "2");
-    env.put("STATE_DIR", Path.of("target", "kafka-streams-state", app).toAbsolutePath().toString());
-    return env;
   }
 }

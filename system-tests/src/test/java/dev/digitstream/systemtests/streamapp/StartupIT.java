@@ -1,4 +1,4 @@
-package dev.digitstream.streamapp.it;
+package dev.digitstream.systemtests.streamapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,12 +8,14 @@ import dev.digitstream.model.TestModels;
 import dev.digitstream.streamapp.StartupException;
 import dev.digitstream.streamapp.StreamApp;
 import dev.digitstream.streamapp.config.StreamAppConfig;
-import java.nio.charset.StandardCharsets;
+import dev.digitstream.testsupport.StreamAppEnv;
+import dev.digitstream.testsupport.StreamAppProcess;
+import dev.digitstream.testsupport.TrainedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,30 +44,29 @@ class StartupIT {
   }
 
   private Map<String, String> env() {
-    return Fixtures.appEnv(
-        kafka.bootstrapServers(),
-        Fixtures.unique("startup"),
-        "images",
-        "predictions",
-        "images-dlq");
+    return StreamAppEnv.of(kafka.bootstrapServers(), Fixtures.unique("startup"))
+        .topics("images", "predictions", "images-dlq")
+        .toMap();
   }
 
   @Test
   void shouldRefuseAMissingCorruptOrForeignModel() throws Exception {
     Map<String, String> env = env();
-    env.put("MODEL_PATH", dir.resolve("missing.zip").toString());
+    env.put(StreamAppConfig.MODEL_PATH, dir.resolve("missing.zip").toString());
     assertThatThrownBy(() -> StreamApp.start(StreamAppConfig.fromEnv(env)))
         .isInstanceOf(StartupException.class)
         .hasMessageContaining("missing.zip: file not found");
 
-    env.put("MODEL_PATH", Files.writeString(dir.resolve("corrupt.zip"), "not a zip").toString());
+    env.put(
+        StreamAppConfig.MODEL_PATH,
+        Files.writeString(dir.resolve("corrupt.zip"), "not a zip").toString());
     assertThatThrownBy(() -> StreamApp.start(StreamAppConfig.fromEnv(env)))
         .hasMessageContaining("corrupt or not a model file");
 
     Path truncated = dir.resolve("truncated.zip");
-    byte[] good = Files.readAllBytes(Fixtures.trainedModel());
+    byte[] good = Files.readAllBytes(TrainedModel.get());
     Files.write(truncated, java.util.Arrays.copyOf(good, good.length / 3));
-    env.put("MODEL_PATH", truncated.toString());
+    env.put(StreamAppConfig.MODEL_PATH, truncated.toString());
     assertThatThrownBy(() -> StreamApp.start(StreamAppConfig.fromEnv(env)))
         .isInstanceOf(StartupException.class);
   }
@@ -74,15 +75,15 @@ class StartupIT {
   void shouldRefuseAMissingInputTopicUnlessAskedToCreateIt() throws Exception {
     Map<String, String> env = env();
     String topic = Fixtures.unique("absent");
-    env.put("INPUT_TOPIC", topic);
+    env.put(StreamAppConfig.INPUT_TOPIC, topic);
 
     assertThatThrownBy(() -> StreamApp.start(StreamAppConfig.fromEnv(env)))
         .isInstanceOf(StartupException.class)
         .hasMessageContaining("[" + topic + "] do not exist")
         .hasMessageContaining("CREATE_TOPICS=true");
 
-    env.put("CREATE_TOPICS", "true");
-    env.put("TOPIC_PARTITIONS", "3");
+    env.put(StreamAppConfig.CREATE_TOPICS, "true");
+    env.put(StreamAppConfig.TOPIC_PARTITIONS, "3");
     try (StreamApp app = StreamApp.start(StreamAppConfig.fromEnv(env))) {
       assertThat(app.model().metadata().versionId()).hasSize(16);
     }
@@ -100,20 +101,28 @@ class StartupIT {
 
   @Test
   void shouldExitWithOneClearLinePerProblemOnBadConfiguration() throws Exception {
-    Process app = launch(Map.of("BATCH_MAX_SIZE", "lots", "PROCESSING_GUARANTEE", "maybe"));
-
-    assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String log = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(app.exitValue()).isEqualTo(2);
-    assertThat(log)
-        .contains("configuration: BATCH_MAX_SIZE must be an integer, got 'lots'")
-        .contains("configuration: PROCESSING_GUARANTEE must be one of");
+    try (StreamAppProcess app =
+        StreamAppProcess.start(
+            Map.of(
+                StreamAppConfig.BATCH_MAX_SIZE,
+                "lots",
+                StreamAppConfig.PROCESSING_GUARANTEE,
+                "maybe"),
+            "startup-bad-configuration")) {
+      int exit = app.awaitExit(Duration.ofSeconds(60));
+      String log = Files.readString(app.log());
+      assertThat(exit).as("exited within 60 s").isNotEqualTo(-1);
+      assertThat(exit).isEqualTo(2);
+      assertThat(log)
+          .contains("configuration: BATCH_MAX_SIZE must be an integer, got 'lots'")
+          .contains("configuration: PROCESSING_GUARANTEE must be one of");
+    }
   }
 
   @Test
   void shouldExitNonZeroWithOneLineAndConsumeNothingOnAMissingTruncatedOrForeignModel()
       throws Exception {
-    byte[] good = Files.readAllBytes(Fixtures.trainedModel());
+    byte[] good = Files.readAllBytes(TrainedModel.get());
     Path truncated =
         Files.write(dir.resolve("truncated.zip"), Arrays.copyOf(good, good.length / 2));
     Path foreign = TestModels.saveAnotherArchitecture(dir.resolve("mlp.zip"));
@@ -128,12 +137,15 @@ class StartupIT {
             "is not the LeNet this pipeline serves");
     for (var fault : expected.entrySet()) {
       Map<String, String> env = env();
-      env.put("MODEL_PATH", fault.getKey().toString());
-      Process app = launch(env);
-
-      assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      String log = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(app.exitValue()).as(log).isEqualTo(1);
+      env.put(StreamAppConfig.MODEL_PATH, fault.getKey().toString());
+      String log;
+      try (StreamAppProcess app =
+          StreamAppProcess.start(env, "startup-model-" + fault.getKey().getFileName())) {
+        int exit = app.awaitExit(Duration.ofSeconds(60));
+        log = Files.readString(app.log());
+        assertThat(exit).as("exited within 60 s: %s", log).isNotEqualTo(-1);
+        assertThat(exit).as(log).isEqualTo(1);
+      }
       assertThat(log.lines().filter(l -> l.contains("ERROR")))
           .as(log)
           .singleElement()
@@ -142,21 +154,12 @@ class StartupIT {
       try (var admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
         assertThat(
                 admin
-                    .listConsumerGroupOffsets(env.get("APPLICATION_ID"))
+                    .listConsumerGroupOffsets(env.get(StreamAppConfig.APPLICATION_ID))
                     .partitionsToOffsetAndMetadata()
                     .get())
             .as("offsets committed by %s", fault.getKey())
             .isEmpty();
       }
     }
-  }
-
-  private static Process launch(Map<String, String> env) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(java, "-jar", Path.of("target", "stream-app.jar").toString())
-            .redirectErrorStream(true);
-    builder.environment().putAll(env);
-    return builder.start();
   }
 }

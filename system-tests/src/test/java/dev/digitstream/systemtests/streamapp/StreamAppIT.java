@@ -1,4 +1,4 @@
-package dev.digitstream.streamapp.it;
+package dev.digitstream.systemtests.streamapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +12,8 @@ import dev.digitstream.streamapp.StreamApp;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
 import dev.digitstream.testsupport.PrometheusScrape;
+import dev.digitstream.testsupport.StreamAppEnv;
+import dev.digitstream.testsupport.TrainedModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,13 +32,13 @@ import org.junit.jupiter.api.Timeout;
 
 /** The stream-app in-process against a real KRaft broker. */
 @Timeout(300)
-class PipelineIT {
+class StreamAppIT {
 
   private static EmbeddedKafka kafka;
 
   @BeforeAll
   static void startBroker() throws Exception {
-    Fixtures.trainedModel();
+    TrainedModel.get();
     kafka = EmbeddedKafka.start();
   }
 
@@ -57,7 +59,9 @@ class PipelineIT {
     List<Prediction> offline = offline(images);
 
     Map<String, String> env =
-        Fixtures.appEnv(kafka.bootstrapServers(), Fixtures.unique("app"), input, output, dlq);
+        StreamAppEnv.of(kafka.bootstrapServers(), Fixtures.unique("app"))
+            .topics(input, output, dlq)
+            .toMap();
     try (StreamApp app = StreamApp.start(StreamAppConfig.fromEnv(env));
         var producer = Fixtures.producer(kafka.bootstrapServers())) {
       for (int i = 0; i < images.count(); i++) {
@@ -138,14 +142,11 @@ class PipelineIT {
     kafka.createTopic(input + "-dlq", 1);
     LabelledImages images = Fixtures.testImages(6_000);
     Map<String, String> env =
-        Fixtures.appEnv(
-            kafka.bootstrapServers(),
-            Fixtures.unique("app12"),
-            input,
-            input + "-out",
-            input + "-dlq");
-    env.put("BATCH_MAX_SIZE", "32");
-    env.put("BATCH_MAX_DELAY_MS", "20");
+        StreamAppEnv.of(kafka.bootstrapServers(), Fixtures.unique("app12"))
+            .topics(input, input + "-out", input + "-dlq")
+            .toMap();
+    env.put(StreamAppConfig.BATCH_MAX_SIZE, "32");
+    env.put(StreamAppConfig.BATCH_MAX_DELAY_MS, "20");
 
     try (StreamApp app = StreamApp.start(StreamAppConfig.fromEnv(env));
         var producer = Fixtures.producer(kafka.bootstrapServers())) {
@@ -181,7 +182,7 @@ class PipelineIT {
   }
 
   private static List<Prediction> offline(LabelledImages images) {
-    BatchClassifier classifier = new BatchClassifier(Fixtures.loadedModel(), 500);
+    BatchClassifier classifier = new BatchClassifier(TrainedModel.load(), 500);
     List<Prediction> all = new ArrayList<>();
     for (int from = 0; from < images.count(); from += 500) {
       List<byte[]> batch = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.digitstream.streamapp.it;
+package dev.digitstream.systemtests.streamapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.streamapp.StreamApp;
 import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.testsupport.StreamAppEnv;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,8 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * The same pipeline against the official Apache Kafka image, where Docker is available; skipped
- * cleanly where it is not (as on the build machine).
+ * The same pipeline against the official Apache Kafka image. It needs a Docker engine, so the build
+ * runs it only with {@code -Pdocker} (the profile also brings testcontainers).
  */
 @Testcontainers(disabledWithoutDocker = true)
 @Timeout(300)
@@ -28,14 +29,11 @@ class KafkaContainerIT {
   @Test
   void shouldPredictEveryImageOnceAgainstTheOfficialKafkaImage() throws Exception {
     Map<String, String> env =
-        Fixtures.appEnv(
-            KAFKA.getBootstrapServers(),
-            Fixtures.unique("tc"),
-            "images",
-            "predictions",
-            "images-dlq");
-    env.put("CREATE_TOPICS", "true");
-    env.put("TOPIC_PARTITIONS", "3");
+        StreamAppEnv.of(KAFKA.getBootstrapServers(), Fixtures.unique("tc"))
+            .topics("images", "predictions", "images-dlq")
+            .toMap();
+    env.put(StreamAppConfig.CREATE_TOPICS, "true");
+    env.put(StreamAppConfig.TOPIC_PARTITIONS, "3");
     LabelledImages images = Fixtures.testImages(1_000);
 
     try (StreamApp app = StreamApp.start(StreamAppConfig.fromEnv(env));

@@ -1,4 +1,4 @@
-package dev.digitstream.streamapp.it;
+package dev.digitstream.systemtests.streamapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,7 @@ import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.streamapp.StreamApp;
 import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.testsupport.StreamAppEnv;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,8 +80,9 @@ class HostileRecordsIT {
     app =
         StreamApp.start(
             StreamAppConfig.fromEnv(
-                Fixtures.appEnv(
-                    kafka.bootstrapServers(), Fixtures.unique("hostile"), input, output, dlq)));
+                StreamAppEnv.of(kafka.bootstrapServers(), Fixtures.unique("hostile"))
+                    .topics(input, output, dlq)
+                    .toMap()));
     producer =
         new KafkaProducer<>(
             Map.of(

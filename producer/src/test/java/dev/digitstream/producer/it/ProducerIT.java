@@ -32,10 +32,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The producer against a real broker: what it writes, and what its verifier counts. */
+@Tag("quick") // in the quick tier: -Pquick
 class ProducerIT {
 
   private static EmbeddedKafka kafka;

@@ -18,11 +18,13 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Start-up refuses bad models, missing topics and bad configuration, before consuming anything. */
+@Tag("quick") // in the quick tier: -Pquick
 @Timeout(180)
 class StartupIT {
 

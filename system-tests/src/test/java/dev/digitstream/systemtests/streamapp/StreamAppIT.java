@@ -27,10 +27,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The stream-app in-process against a real KRaft broker. */
+@Tag("quick") // in the quick tier: -Pquick
 @Timeout(300)
 class StreamAppIT {
 

@@ -1,7 +1,6 @@
 package dev.digitstream.systemtests.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.digitstream.testsupport.FreePorts;
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +23,6 @@ final class PrometheusServer implements AutoCloseable {
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Process process;
   private final int port;
@@ -94,7 +92,7 @@ final class PrometheusServer implements AutoCloseable {
   /** The API's JSON answer to {@code path}; fails unless its status is success. */
   JsonNode api(String path) throws IOException, InterruptedException {
     HttpResponse<String> response = get(path);
-    JsonNode json = JSON.readTree(response.body());
+    JsonNode json = MonitoringFiles.JSON.readTree(response.body());
     if (!"success".equals(json.path("status").asText())) {
       throw new IOException(path + ": " + response.body());
     }

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,9 +58,7 @@ class BrokerOutageIT {
       env.put(StreamAppEnv.kafkaVariable("producer.max.block.ms"), "4000");
       try (StreamAppProcess app = StreamAppProcess.start(env, "broker-outage").awaitReady()) {
         long pid = app.pid();
-        var load =
-            FaultFixture.load(
-                env, new AtomicBoolean(), "--count", Integer.toString(records), "--rate", "1000");
+        var load = FaultFixture.load(env, records, 1000);
         await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(100))
@@ -124,14 +121,7 @@ class BrokerOutageIT {
       StreamAppProcess app = StreamAppProcess.start(env, "broker-outage-long-0").awaitReady();
       Path firstLog = app.log();
       try {
-        var load =
-            FaultFixture.load(
-                env,
-                new AtomicBoolean(),
-                "--count",
-                Integer.toString(records),
-                "--rate",
-                Integer.toString(rate));
+        var load = FaultFixture.load(env, records, rate);
         awaitFlowing(app);
         long unreachableBefore = FaultFixture.countLines(firstLog, FaultFixture.BROKER_UNREACHABLE);
 

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,14 +30,7 @@ class BrokerRestartIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(data, true, Map.of())) {
       Map<String, String> env = FaultFixture.appEnv(kafka, "restart", 4);
       try (StreamAppProcess app = StreamAppProcess.start(env, "broker-restart").awaitReady()) {
-        var load =
-            FaultFixture.load(
-                env,
-                new AtomicBoolean(),
-                "--count",
-                Integer.toString(RECORDS),
-                "--rate",
-                Integer.toString(RATE));
+        var load = FaultFixture.load(env, RECORDS, RATE);
         long unreachableBefore =
             FaultFixture.countLines(app.log(), FaultFixture.BROKER_UNREACHABLE);
         long start = System.nanoTime();

@@ -11,7 +11,6 @@ import dev.digitstream.testsupport.StreamAppProcess;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,14 +32,7 @@ class CrashIT {
       Map<String, String> env = FaultFixture.appEnv(kafka, "crash", 6);
       Random random = new Random(20261126);
       StreamAppProcess app = StreamAppProcess.start(env, "crash-0").awaitReady();
-      var load =
-          FaultFixture.load(
-              env,
-              new AtomicBoolean(),
-              "--count",
-              Integer.toString(RECORDS),
-              "--rate",
-              Integer.toString(RATE));
+      var load = FaultFixture.load(env, RECORDS, RATE);
       long pendingAtKills = 0;
       int killsWithPending = 0;
       long start = System.nanoTime();

@@ -60,6 +60,17 @@ final class FaultFixture {
   }
 
   /** A producer run with --verify against the app's topics, in the background. */
+  /** {@link #load} of {@code records} records at {@code rate} per second. */
+  static CompletableFuture<RunReport> load(Map<String, String> app, int records, int rate) {
+    return load(
+        app,
+        new AtomicBoolean(),
+        "--count",
+        Integer.toString(records),
+        "--rate",
+        Integer.toString(rate));
+  }
+
   static CompletableFuture<RunReport> load(
       Map<String, String> app, AtomicBoolean stop, String... options) {
     return CompletableFuture.supplyAsync(

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -74,14 +73,7 @@ class GracefulStopIT {
 
         // given a verified load run, 5 s in, with both instances predicting
         long loadStarted = System.nanoTime();
-        var load =
-            FaultFixture.load(
-                env,
-                new AtomicBoolean(),
-                "--count",
-                Integer.toString(RECORDS),
-                "--rate",
-                Integer.toString(RATE));
+        var load = FaultFixture.load(env, RECORDS, RATE);
         await("predictions from the instance to stop, 5 s into the load")
             .pollDelay(Duration.ofSeconds(5))
             .atMost(Duration.ofSeconds(60))

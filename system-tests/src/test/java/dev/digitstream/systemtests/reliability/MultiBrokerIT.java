@@ -22,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Node;
@@ -95,14 +94,7 @@ class MultiBrokerIT {
       boolean loadRunningAtKill;
       try (StreamAppProcess first =
           StreamAppProcess.start(env, "multi-broker-alos-0").awaitReady()) {
-        load =
-            FaultFixture.load(
-                env,
-                new AtomicBoolean(),
-                "--count",
-                Integer.toString(records),
-                "--rate",
-                Integer.toString(rate));
+        load = FaultFixture.load(env, records, rate);
         awaitFlowing(first, 1_000);
 
         // when B stops, a commit blocks on its predictions, and the app is killed
@@ -210,14 +202,7 @@ class MultiBrokerIT {
       long killed;
       try (StreamAppProcess first =
           StreamAppProcess.start(env, "multi-broker-eos-0").awaitReady()) {
-        load =
-            FaultFixture.load(
-                env,
-                new AtomicBoolean(),
-                "--count",
-                Integer.toString(records),
-                "--rate",
-                Integer.toString(rate));
+        load = FaultFixture.load(env, records, rate);
         awaitFlowing(first, 2_000);
 
         // when the leader of changelog partition 0 and the app die together

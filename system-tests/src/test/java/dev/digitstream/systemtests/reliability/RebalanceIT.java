@@ -12,7 +12,6 @@ import dev.digitstream.testsupport.StreamAppProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,14 +35,7 @@ class RebalanceIT {
       Map<String, String> env = FaultFixture.appEnv(kafka, "rebalance", 12);
       env.put(StreamAppConfig.STREAM_THREADS, "1");
       StreamAppProcess first = StreamAppProcess.start(env, "rebalance-first").awaitReady();
-      var load =
-          FaultFixture.load(
-              env,
-              new AtomicBoolean(),
-              "--count",
-              Integer.toString(RECORDS),
-              "--rate",
-              Integer.toString(RATE));
+      var load = FaultFixture.load(env, RECORDS, RATE);
       Thread.sleep(6_000);
       long firstBeforeJoin = FaultFixture.countLines(first.log(), REBALANCING);
       StreamAppProcess second = StreamAppProcess.start(env, "rebalance-second").awaitReady();

@@ -13,6 +13,12 @@ public final class HeaderNames {
    */
   public static final String SEND_TIME = "send.time.us";
 
+  /**
+   * On a prediction: the version id of the model that computed it (also in the prediction's JSON),
+   * as ASCII; it replaces any header of that name on the input record.
+   */
+  public static final String MODEL_VERSION = "model.version";
+
   /** Dead-letter records: the {@link InvalidReason#code()} of the failure. */
   public static final String DLQ_REASON = "dlq.reason";
 

@@ -3,23 +3,20 @@ package dev.digitstream.streamapp.batching;
 import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Hands each stream thread its {@link ThreadBatcher}, created on first use with a classifier from
- * the pool of warmed-up model copies (one per stream thread), or made on demand when the pool is
- * empty. Also carries the clocks, the shutdown "drain" flag the processors look at, and the counts
- * a graceful stop waits on.
+ * Hands each stream thread its {@link ThreadBatcher}, which takes its model copy from the {@link
+ * ModelGeneration} served at the time, and switches when a new one is served. Also carries the
+ * clocks, the shutdown "drain" flag the processors look at, and the counts a graceful stop waits
+ * on.
  */
 public final class Batchers {
 
-  private final BlockingQueue<BatchClassifier> warmed;
-  private final Supplier<BatchClassifier> fallback;
+  private volatile ModelGeneration generation;
   private final long maxDelayMs;
   private final BatchMetrics metrics;
   private final LongSupplier wallClockMs;
@@ -43,9 +40,7 @@ public final class Batchers {
       BatchMetrics metrics,
       LongSupplier wallClockMs,
       LongSupplier monotonicMs) {
-    this.warmed = new LinkedBlockingQueue<>();
-    warmed.forEach(this.warmed::add);
-    this.fallback = fallback;
+    this.generation = new ModelGeneration("", 0, warmed, fallback);
     this.maxDelayMs = maxDelayMs;
     this.metrics = metrics;
     this.wallClockMs = wallClockMs;
@@ -71,11 +66,20 @@ public final class Batchers {
   public ThreadBatcher forCurrentThread() {
     return byThread.computeIfAbsent(
         Thread.currentThread(),
-        t -> {
-          BatchClassifier classifier = warmed.poll();
-          return new ThreadBatcher(
-              classifier != null ? classifier : fallback.get(), maxDelayMs, metrics, monotonicMs);
-        });
+        t -> new ThreadBatcher(this::generation, maxDelayMs, metrics, monotonicMs));
+  }
+
+  /** The model served now. */
+  public ModelGeneration generation() {
+    return generation;
+  }
+
+  /**
+   * Serves {@code next} from now on: each stream thread switches to its copy at its next batch
+   * boundary, so a batch is always computed by one model.
+   */
+  public void serve(ModelGeneration next) {
+    generation = next;
   }
 
   /** The current wall-clock time, read afresh. */

@@ -7,17 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The pending micro-batch of one stream thread, shared by all the tasks (partitions) that thread
- * runs, so that batches fill even when the input has many partitions. Owns the thread's model copy.
- * Only its own stream thread may call it, except {@link #pending()}.
+ * runs, so that batches fill even when the input has many partitions. Owns the thread's model copy,
+ * and takes a copy of a newly served model at the next batch boundary. Only its own stream thread
+ * may call it, except {@link #pending()}.
  */
 public final class ThreadBatcher {
 
   private record Entry(PredictionSink owner, long sequence, byte[] image) {}
 
-  private final BatchClassifier classifier;
+  private final Supplier<ModelGeneration> served;
+  private ModelGeneration generation;
+  private BatchClassifier classifier;
   private final int maxSize;
   private final long maxDelayMs;
   private final BatchMetrics metrics;
@@ -28,12 +32,18 @@ public final class ThreadBatcher {
   private long oldestMs;
 
   /**
+   * @param served the model served now, looked at before each batch
    * @param monotonicMs a monotonic clock in milliseconds, read afresh on each call: a wall clock
    *     stepped back would hold delay flushes until it caught up
    */
   public ThreadBatcher(
-      BatchClassifier classifier, long maxDelayMs, BatchMetrics metrics, LongSupplier monotonicMs) {
-    this.classifier = classifier;
+      Supplier<ModelGeneration> served,
+      long maxDelayMs,
+      BatchMetrics metrics,
+      LongSupplier monotonicMs) {
+    this.served = served;
+    this.generation = served.get();
+    this.classifier = generation.take();
     this.monotonicMs = monotonicMs;
     this.maxSize = classifier.maxBatch();
     this.maxDelayMs = maxDelayMs;
@@ -79,6 +89,11 @@ public final class ThreadBatcher {
       images.clear();
       for (Entry e : entries) {
         images.add(e.image());
+      }
+      ModelGeneration now = served.get();
+      if (now != generation) { // a new model: switch at this batch boundary
+        generation = now;
+        classifier = now.take();
       }
       BatchClassifier.Result result = classifier.classify(images);
       metrics.batch(reason, entries.size(), result);

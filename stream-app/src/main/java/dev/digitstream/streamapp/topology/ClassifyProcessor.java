@@ -10,12 +10,14 @@ import dev.digitstream.streamapp.batching.FlushReason;
 import dev.digitstream.streamapp.batching.PredictionSink;
 import dev.digitstream.streamapp.batching.ThreadBatcher;
 import dev.digitstream.streamapp.metrics.AppMetrics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -212,12 +214,13 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         throw new IllegalStateException("no pending record for sequence " + done.key);
       }
       Prediction prediction = done.value;
+      Headers headers = new RecordHeaders(pending.headers().toArray());
+      headers.remove(HeaderNames.MODEL_VERSION);
+      headers.add(
+          HeaderNames.MODEL_VERSION, prediction.modelVersion().getBytes(StandardCharsets.US_ASCII));
       context.forward(
           new Record<>(
-              pending.key(),
-              PredictionCodec.encode(prediction),
-              pending.timestamp(),
-              pending.headers()),
+              pending.key(), PredictionCodec.encode(prediction), pending.timestamp(), headers),
           TopologyFactory.PREDICTIONS_SINK);
       if (atLeastOnce && done.key < firstSinceCommit) {
         awaitingCommit.add(new Emitted(done.key, lastCommitSeen));

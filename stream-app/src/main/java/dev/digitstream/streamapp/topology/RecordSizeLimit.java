@@ -1,6 +1,9 @@
 package dev.digitstream.streamapp.topology;
 
+import dev.digitstream.contract.HeaderNames;
+import java.util.Arrays;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.DefaultRecord;
 import org.apache.kafka.common.record.DefaultRecordBatch;
 
@@ -31,6 +34,9 @@ public record RecordSizeLimit(int maxBytes) {
    */
   static final int CHANGELOG_HEADROOM = 1_024;
 
+  /** The longest model version id the size checks allow for (ids are 16 hex digits). */
+  static final int VERSION_MAX = 64;
+
   private static final Header[] NO_HEADERS = new Header[0];
 
   public RecordSizeLimit {
@@ -53,9 +59,14 @@ public record RecordSizeLimit(int maxBytes) {
     return size <= maxBytes;
   }
 
-  /** Whether the prediction of a record with this key and these headers fits. */
+  /**
+   * Whether the prediction of a record with this key and these headers fits, with the {@code
+   * model.version} header it gains (a version id of up to {@link #VERSION_MAX} bytes).
+   */
   boolean predictionFits(byte[] key, Header[] headers) {
-    return fits(sizeOf(key == null ? -1 : key.length, PREDICTION_VALUE_MAX, headers));
+    Header[] all = Arrays.copyOf(headers, headers.length + 1);
+    all[headers.length] = new RecordHeader(HeaderNames.MODEL_VERSION, new byte[VERSION_MAX]);
+    return fits(sizeOf(key == null ? -1 : key.length, PREDICTION_VALUE_MAX, all));
   }
 
   /** Whether a pending-store changelog record (an 8-byte key) with this value size fits. */

@@ -432,7 +432,9 @@ class TopologyTest {
       assertThat(record.key()).isEqualTo(key(i));
       assertThat(header(record, "trace")).isEqualTo("t" + i);
       assertThat(record.timestamp()).isEqualTo(1000 + i);
-      assertThat(PredictionCodec.decode(record.value()).label()).isBetween(0, 9);
+      Prediction prediction = PredictionCodec.decode(record.value());
+      assertThat(prediction.label()).isBetween(0, 9);
+      assertThat(header(record, HeaderNames.MODEL_VERSION)).isEqualTo(prediction.modelVersion());
     }
     assertThat(store.approximateNumEntries()).as("emitted entries are deleted").isZero();
     assertThat(registry.get(FlowMetrics.PENDING_RESTORED).counter().count()).isEqualTo(restored);

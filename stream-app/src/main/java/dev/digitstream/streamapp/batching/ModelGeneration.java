@@ -1,0 +1,51 @@
+package dev.digitstream.streamapp.batching;
+
+import dev.digitstream.model.BatchClassifier;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
+
+/**
+ * A model as the batchers serve it from one decision on: its warmed-up copies, one per stream
+ * thread (a network is never shared between threads), and how to make another when a thread finds
+ * none left. Each {@link ThreadBatcher} takes its copy at its next batch boundary.
+ */
+public final class ModelGeneration {
+
+  private final String version;
+  private final long sequence;
+  private final BlockingQueue<BatchClassifier> warmed;
+  private final Supplier<BatchClassifier> fallback;
+
+  /**
+   * @param version the model's version id
+   * @param sequence the decision that made it the served model (0 for the model started with)
+   * @param warmed ready copies, one per expected stream thread
+   * @param fallback makes a copy for a thread that finds none left (threads added later)
+   */
+  public ModelGeneration(
+      String version,
+      long sequence,
+      Iterable<BatchClassifier> warmed,
+      Supplier<BatchClassifier> fallback) {
+    this.version = version;
+    this.sequence = sequence;
+    this.warmed = new LinkedBlockingQueue<>();
+    warmed.forEach(this.warmed::add);
+    this.fallback = fallback;
+  }
+
+  public String version() {
+    return version;
+  }
+
+  public long sequence() {
+    return sequence;
+  }
+
+  /** A copy of the model for the calling thread alone. */
+  BatchClassifier take() {
+    BatchClassifier classifier = warmed.poll();
+    return classifier != null ? classifier : fallback.get();
+  }
+}

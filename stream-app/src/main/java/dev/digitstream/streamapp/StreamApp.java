@@ -5,6 +5,9 @@ import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.streamapp.batching.Batchers;
+import dev.digitstream.streamapp.batching.ModelGeneration;
+import dev.digitstream.streamapp.lifecycle.InitialModel;
+import dev.digitstream.streamapp.lifecycle.ModelFollower;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.streamapp.http.MetricsServer;
 import dev.digitstream.streamapp.metrics.AppMetrics;
@@ -46,7 +49,8 @@ public final class StreamApp implements AutoCloseable {
   private final MetricsServer http;
   private final PrometheusMeterRegistry registry;
   private final KafkaStreamsMetrics streamsMetrics;
-  private final LoadedModel model;
+  private final InitialModel initial;
+  private final ModelFollower follower;
 
   private StreamApp(
       StreamAppConfig config,
@@ -55,14 +59,16 @@ public final class StreamApp implements AutoCloseable {
       MetricsServer http,
       PrometheusMeterRegistry registry,
       KafkaStreamsMetrics streamsMetrics,
-      LoadedModel model) {
+      InitialModel initial,
+      ModelFollower follower) {
     this.config = config;
     this.streams = streams;
     this.batchers = batchers;
     this.http = http;
     this.registry = registry;
     this.streamsMetrics = streamsMetrics;
-    this.model = model;
+    this.initial = initial;
+    this.follower = follower;
   }
 
   /**
@@ -73,23 +79,20 @@ public final class StreamApp implements AutoCloseable {
   public static StreamApp start(StreamAppConfig requested) throws StartupException {
     LOG.info("starting with {}", requested);
     Nd4jRuntime.configure(requested.nd4jThreads());
-    LoadedModel model;
-    try {
-      model = ModelFiles.load(ModelFiles.resolve(requested.modelPath()));
-    } catch (IOException e) {
-      throw new StartupException(e.getMessage(), e);
-    }
+    InitialModel initial = InitialModel.choose(requested);
+    LoadedModel model = initial.model();
     LOG.info(
-        "model {} ({}, test accuracy {}), oneDNN {}",
+        "model {} ({}, test accuracy {}) from {}, oneDNN {}",
         model.metadata().versionId(),
         model.metadata().recipe(),
         model.metadata().testAccuracy(),
+        initial.source(),
         Nd4jRuntime.oneDnnAvailable());
-    List<BatchClassifier> classifiers = new ArrayList<>();
-    for (int i = 0; i < requested.streamThreads(); i++) {
-      classifiers.add(warmedUp(model, requested.batchMaxSize()));
-    }
+    ModelGeneration served =
+        ModelGeneration.warmedUp(
+            model, initial.decision(), requested.streamThreads(), requested.batchMaxSize());
     Topics.Cluster cluster = Topics.ensure(requested);
+    initial.createTopicIfAsked(requested, cluster.brokers());
     StreamAppConfig config = forCluster(requested, cluster.brokers());
     RecordSizeLimit limit = sizeLimit(config, cluster);
 
@@ -102,14 +105,13 @@ public final class StreamApp implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     AppMetrics metrics =
         AppMetrics.bind(
-            registry, config.batchMaxSize(), config.rollingAccuracyWindow(), model.metadata());
-    int maxBatch = config.batchMaxSize();
+            registry,
+            config.batchMaxSize(),
+            config.rollingAccuracyWindow(),
+            model.metadata(),
+            initial.decision());
     Batchers batchers =
-        Batchers.withSystemClocks(
-            classifiers,
-            () -> warmedUp(model, maxBatch),
-            config.batchMaxDelayMs(),
-            metrics.batches());
+        Batchers.withSystemClocks(served, config.batchMaxDelayMs(), metrics.batches());
 
     BatchMetrics.bindPending(registry, batchers::pending);
     FlowMetrics.bindStored(registry, batchers.stored()::get);
@@ -142,6 +144,19 @@ public final class StreamApp implements AutoCloseable {
           e);
     }
     streams.start();
+    ModelFollower follower =
+        initial.registry() == null
+            ? null
+            : new ModelFollower(
+                    initial.registry(),
+                    config.clientProperties(),
+                    config.modelTopic(),
+                    initial.decision(),
+                    batchers,
+                    metrics.model(),
+                    config.streamThreads(),
+                    config.batchMaxSize())
+                .start();
     LOG.info(
         "consuming {} -> {} (dead letters: {}); metrics on http://{}:{}/metrics",
         config.inputTopic(),
@@ -149,7 +164,8 @@ public final class StreamApp implements AutoCloseable {
         config.dlqTopic(),
         config.metricsBindAddress(),
         http.port());
-    return new StreamApp(config, streams, batchers, http, registry, streamsMetrics, model);
+    return new StreamApp(
+        config, streams, batchers, http, registry, streamsMetrics, initial, follower);
   }
 
   /** The configuration with the changelog's replicas capped to the cluster's size. */
@@ -176,18 +192,6 @@ public final class StreamApp implements AutoCloseable {
     return new RecordSizeLimit(config.producerCompresses() ? max - max / 64 : max);
   }
 
-  /** A classifier that has run once at every batch size it will commonly see. */
-  private static BatchClassifier warmedUp(LoadedModel model, int maxBatch) {
-    BatchClassifier classifier = new BatchClassifier(model, maxBatch);
-    byte[] blank = new byte[dev.digitstream.contract.ImageRecord.SIZE];
-    for (int size = 1; ; size = Math.min(maxBatch, size * 2)) {
-      classifier.classify(Collections.nCopies(size, blank));
-      if (size == maxBatch) {
-        return classifier;
-      }
-    }
-  }
-
   public KafkaStreams.State state() {
     return streams.state();
   }
@@ -208,8 +212,9 @@ public final class StreamApp implements AutoCloseable {
     return registry;
   }
 
-  public LoadedModel model() {
-    return model;
+  /** The model served now. */
+  public String modelVersion() {
+    return batchers.generation().version();
   }
 
   /**
@@ -246,6 +251,10 @@ public final class StreamApp implements AutoCloseable {
     if (!closed) {
       LOG.error("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
     }
+    if (follower != null) {
+      follower.close();
+    }
+    initial.close();
     streamsMetrics.close();
     http.close();
     registry.close();

@@ -1,12 +1,10 @@
 package dev.digitstream.streamapp.batching;
 
-import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Hands each stream thread its {@link ThreadBatcher}, which takes its model copy from the {@link
@@ -27,20 +25,18 @@ public final class Batchers {
   private volatile boolean draining;
 
   /**
-   * @param warmed ready classifiers, one per expected stream thread
-   * @param fallback makes a classifier when a thread finds the pool empty (threads added later)
+   * @param served the model to serve first
    * @param wallClockMs the wall clock of end-to-end latencies ({@code System::currentTimeMillis})
    * @param monotonicMs the clock of batch deadlines, monotonic (nanoTime in ms); tests give their
    *     own clocks
    */
   public Batchers(
-      Iterable<BatchClassifier> warmed,
-      Supplier<BatchClassifier> fallback,
+      ModelGeneration served,
       long maxDelayMs,
       BatchMetrics metrics,
       LongSupplier wallClockMs,
       LongSupplier monotonicMs) {
-    this.generation = new ModelGeneration("", 0, warmed, fallback);
+    this.generation = served;
     this.maxDelayMs = maxDelayMs;
     this.metrics = metrics;
     this.wallClockMs = wallClockMs;
@@ -49,13 +45,9 @@ public final class Batchers {
 
   /** The system clocks: wall clock for latencies, {@code System.nanoTime} for deadlines. */
   public static Batchers withSystemClocks(
-      Iterable<BatchClassifier> warmed,
-      Supplier<BatchClassifier> fallback,
-      long maxDelayMs,
-      BatchMetrics metrics) {
+      ModelGeneration served, long maxDelayMs, BatchMetrics metrics) {
     return new Batchers(
-        warmed,
-        fallback,
+        served,
         maxDelayMs,
         metrics,
         System::currentTimeMillis,

@@ -1,6 +1,11 @@
 package dev.digitstream.streamapp.batching;
 
+import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.model.BatchClassifier;
+import dev.digitstream.model.LoadedModel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
@@ -33,6 +38,31 @@ public final class ModelGeneration {
     this.warmed = new LinkedBlockingQueue<>();
     warmed.forEach(this.warmed::add);
     this.fallback = fallback;
+  }
+
+  /**
+   * {@code model} with {@code copies} warmed-up copies (every batch size it will commonly see has
+   * run once), made on the calling thread: never a stream thread, so serving does not pause.
+   */
+  public static ModelGeneration warmedUp(
+      LoadedModel model, long sequence, int copies, int maxBatch) {
+    List<BatchClassifier> warmed = new ArrayList<>();
+    for (int i = 0; i < copies; i++) {
+      warmed.add(warmedUp(model, maxBatch));
+    }
+    return new ModelGeneration(
+        model.metadata().versionId(), sequence, warmed, () -> warmedUp(model, maxBatch));
+  }
+
+  private static BatchClassifier warmedUp(LoadedModel model, int maxBatch) {
+    BatchClassifier classifier = new BatchClassifier(model, maxBatch);
+    byte[] blank = new byte[ImageRecord.SIZE];
+    for (int size = 1; ; size = Math.min(maxBatch, size * 2)) {
+      classifier.classify(Collections.nCopies(size, blank));
+      if (size == maxBatch) {
+        return classifier;
+      }
+    }
   }
 
   public String version() {

@@ -4,7 +4,9 @@ import dev.digitstream.common.kafka.KafkaClientEnv;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,6 +25,7 @@ public record StreamAppConfig(
     String outputTopic,
     String dlqTopic,
     Path modelPath,
+    String modelTopic,
     int batchMaxSize,
     long batchMaxDelayMs,
     int streamThreads,
@@ -46,6 +49,7 @@ public record StreamAppConfig(
   public static final String OUTPUT_TOPIC = "OUTPUT_TOPIC";
   public static final String DLQ_TOPIC = "DLQ_TOPIC";
   public static final String MODEL_PATH = "MODEL_PATH";
+  public static final String MODEL_TOPIC = "MODEL_TOPIC";
   public static final String BATCH_MAX_SIZE = "BATCH_MAX_SIZE";
   public static final String BATCH_MAX_DELAY_MS = "BATCH_MAX_DELAY_MS";
   public static final String STREAM_THREADS = "STREAM_THREADS";
@@ -76,6 +80,7 @@ public record StreamAppConfig(
             (String) v.get(OUTPUT_TOPIC),
             (String) v.get(DLQ_TOPIC),
             Path.of((String) v.get(MODEL_PATH)),
+            ((String) v.get(MODEL_TOPIC)).trim(),
             (Integer) v.get(BATCH_MAX_SIZE),
             (Integer) v.get(BATCH_MAX_DELAY_MS),
             (Integer) v.get(STREAM_THREADS),
@@ -115,6 +120,7 @@ public record StreamAppConfig(
         outputTopic,
         dlqTopic,
         modelPath,
+        modelTopic,
         batchMaxSize,
         batchMaxDelayMs,
         streamThreads,
@@ -130,6 +136,23 @@ public record StreamAppConfig(
         replicas,
         Math.min(changelogMinInsyncReplicas, replicas),
         kafkaProperties);
+  }
+
+  /**
+   * What every plain Kafka client of the app shares: the cluster and the {@code KAFKA_CFG_*}
+   * pass-through (security settings), without the settings aimed at one of Kafka Streams' clients.
+   */
+  public Map<String, Object> clientProperties() {
+    Map<String, Object> props = new HashMap<>();
+    kafkaProperties.forEach(
+        (name, value) -> {
+          if (!name.matches("(producer|consumer|main\\.consumer|restore\\.consumer"
+              + "|global\\.consumer|admin)\\..*")) {
+            props.put(name, value);
+          }
+        });
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return props;
   }
 
   /** The producer's {@code max.request.size}: as passed through, else Kafka's default. */

@@ -18,6 +18,7 @@ import static dev.digitstream.streamapp.config.StreamAppConfig.KAFKA_BOOTSTRAP_S
 import static dev.digitstream.streamapp.config.StreamAppConfig.METRICS_BIND_ADDRESS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.METRICS_PORT;
 import static dev.digitstream.streamapp.config.StreamAppConfig.MODEL_PATH;
+import static dev.digitstream.streamapp.config.StreamAppConfig.MODEL_TOPIC;
 import static dev.digitstream.streamapp.config.StreamAppConfig.ND4J_THREADS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.OUTPUT_TOPIC;
 import static dev.digitstream.streamapp.config.StreamAppConfig.PROCESSING_GUARANTEE;
@@ -79,8 +80,16 @@ public final class StreamAppSettings {
               "models",
               nonEmpty(),
               HIGH,
-              "a model.zip, a run folder holding one, or a folder of run folders (the newest model"
-                  + " is taken)")
+              "the model to start with when the model topic has decided none: a model.zip, a run"
+                  + " folder holding one, or a folder of run folders (the newest model is taken)")
+          .define(
+              MODEL_TOPIC,
+              Type.STRING,
+              "models",
+              HIGH,
+              "the compacted topic of model versions and decisions (docs/model-lifecycle.md): the"
+                  + " app serves the version last decided there and follows each new decision at"
+                  + " a batch boundary; empty: serve MODEL_PATH only")
           .define(
               BATCH_MAX_SIZE,
               Type.INT,

@@ -10,6 +10,7 @@ import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.model.TestModels;
 import dev.digitstream.streamapp.batching.Batchers;
+import dev.digitstream.streamapp.batching.ModelGeneration;
 import dev.digitstream.streamapp.metrics.AppMetrics;
 import dev.digitstream.streamapp.metrics.FlowMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -73,11 +74,14 @@ class ClassifyProcessorTest {
     CommitCounter commits = CommitCounter.builder(TopologyFactory.COMMIT_COUNTER).build();
     commits.init(context.getStateStoreContext(), commits);
     context.addStateStore(commits);
-    AppMetrics metrics = AppMetrics.bind(registry, MAX_BATCH, 3, model.metadata());
+    AppMetrics metrics = AppMetrics.bind(registry, MAX_BATCH, 3, model.metadata(), 0);
     batchers =
         new Batchers(
-            List.of(),
-            () -> new BatchClassifier(model, MAX_BATCH),
+            new ModelGeneration(
+                model.metadata().versionId(),
+                0,
+                List.of(),
+                () -> new BatchClassifier(model, MAX_BATCH)),
             MAX_DELAY_MS,
             metrics.batches(),
             clockMs::get,

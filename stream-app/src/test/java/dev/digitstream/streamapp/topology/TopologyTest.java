@@ -14,6 +14,7 @@ import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.model.TestModels;
 import dev.digitstream.streamapp.batching.Batchers;
+import dev.digitstream.streamapp.batching.ModelGeneration;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.streamapp.metrics.AccuracyMetrics;
 import dev.digitstream.streamapp.metrics.AppMetrics;
@@ -82,11 +83,14 @@ class TopologyTest {
     all.putAll(env);
     StreamAppConfig config = StreamAppConfig.fromEnv(all);
     registry = new SimpleMeterRegistry();
-    AppMetrics metrics = AppMetrics.bind(registry, MAX_BATCH, 3, model.metadata());
+    AppMetrics metrics = AppMetrics.bind(registry, MAX_BATCH, 3, model.metadata(), 0);
     Batchers batchers =
         new Batchers(
-            List.of(),
-            () -> new BatchClassifier(model, MAX_BATCH),
+            new ModelGeneration(
+                model.metadata().versionId(),
+                0,
+                List.of(),
+                () -> new BatchClassifier(model, MAX_BATCH)),
             MAX_DELAY_MS,
             metrics.batches(),
             clockMs::get,

@@ -87,7 +87,7 @@ class StartupIT {
     env.put(StreamAppConfig.CREATE_TOPICS, "true");
     env.put(StreamAppConfig.TOPIC_PARTITIONS, "3");
     try (StreamApp app = StreamApp.start(StreamAppConfig.fromEnv(env))) {
-      assertThat(app.model().metadata().versionId()).hasSize(16);
+      assertThat(app.modelVersion()).hasSize(16);
     }
     try (var admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
       assertThat(

@@ -1,0 +1,122 @@
+package dev.digitstream.streamapp.lifecycle;
+
+import dev.digitstream.model.LoadedModel;
+import dev.digitstream.model.ModelFiles;
+import dev.digitstream.registry.Decision;
+import dev.digitstream.registry.RegistryClient;
+import dev.digitstream.streamapp.StartupException;
+import dev.digitstream.streamapp.config.StreamAppConfig;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model a replica starts with: the version last decided on the model topic, so that a restarted
+ * replica comes back on it without any new decision; else {@code MODEL_PATH}. Holds the client of
+ * the model topic that the {@link ModelFollower} then uses (none when {@code MODEL_TOPIC} is empty).
+ */
+public final class InitialModel implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InitialModel.class);
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final LoadedModel model;
+  private final long decision;
+  private final String source;
+  private final RegistryClient registry;
+  private final boolean topicExists;
+
+  private InitialModel(
+      LoadedModel model,
+      long decision,
+      String source,
+      RegistryClient registry,
+      boolean topicExists) {
+    this.model = model;
+    this.decision = decision;
+    this.source = source;
+    this.registry = registry;
+    this.topicExists = topicExists;
+  }
+
+  /**
+   * Reads the model topic (when configured) and loads the model to start with, checked as every
+   * model is (architecture, input contract, content hash).
+   *
+   * @throws StartupException when the decided version or the model file cannot be loaded
+   */
+  public static InitialModel choose(StreamAppConfig config) throws StartupException {
+    RegistryClient registry = null;
+    boolean exists = false;
+    try {
+      if (!config.modelTopic().isEmpty()) {
+        registry = new RegistryClient(config.clientProperties(), config.modelTopic());
+        exists = registry.topicExists(TIMEOUT);
+        Optional<Decision> decided =
+            exists ? registry.read(TIMEOUT).decision() : Optional.empty();
+        if (decided.isPresent()) {
+          Decision d = decided.get();
+          return new InitialModel(
+              registry.fetch(d.version(), TIMEOUT),
+              d.sequence(),
+              "model topic %s, decision %d".formatted(config.modelTopic(), d.sequence()),
+              registry,
+              true);
+        }
+        LOG.info(
+            "model topic {} {}; starting with MODEL_PATH and following the topic",
+            config.modelTopic(),
+            exists ? "holds no decision yet" : "does not exist (yet)");
+      }
+      LoadedModel model = ModelFiles.load(ModelFiles.resolve(config.modelPath()));
+      return new InitialModel(model, 0, config.modelPath().toString(), registry, exists);
+    } catch (IOException | RuntimeException e) {
+      if (registry != null) {
+        registry.close();
+      }
+      throw new StartupException(e.getMessage(), e);
+    }
+  }
+
+  /** Creates the model topic when it is missing and {@code CREATE_TOPICS} asks for it. */
+  public void createTopicIfAsked(StreamAppConfig config, int brokers) throws StartupException {
+    if (registry == null || topicExists || !config.createTopics()) {
+      return;
+    }
+    try {
+      registry.createTopic(Math.min(3, Math.max(1, brokers)));
+      LOG.info("created model topic {}", config.modelTopic());
+    } catch (RuntimeException e) {
+      throw new StartupException(
+          "cannot create model topic %s: %s".formatted(config.modelTopic(), e.getMessage()), e);
+    }
+  }
+
+  public LoadedModel model() {
+    return model;
+  }
+
+  /** The decision the model was chosen by; 0 when it came from {@code MODEL_PATH}. */
+  public long decision() {
+    return decision;
+  }
+
+  /** Where the model came from, for the log. */
+  public String source() {
+    return source;
+  }
+
+  /** The model topic's client; null when the topic is off. */
+  public RegistryClient registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+}

@@ -59,7 +59,6 @@ final class FaultFixture {
         .toMap();
   }
 
-  /** A producer run with --verify against the app's topics, in the background. */
   /** {@link #load} of {@code records} records at {@code rate} per second. */
   static CompletableFuture<RunReport> load(Map<String, String> app, int records, int rate) {
     return load(
@@ -71,6 +70,7 @@ final class FaultFixture {
         Integer.toString(rate));
   }
 
+  /** A producer run with --verify against the app's topics, in the background. */
   static CompletableFuture<RunReport> load(
       Map<String, String> app, AtomicBoolean stop, String... options) {
     return CompletableFuture.supplyAsync(

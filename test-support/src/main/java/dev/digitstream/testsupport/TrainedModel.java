@@ -19,41 +19,60 @@ import java.util.Map;
 public final class TrainedModel {
 
   private static final Path DIR = Path.of("target", "test-model");
+  private static final Path ANOTHER_DIR = Path.of("target", "test-model-another");
   private static Path model;
+  private static Path another;
 
   private TrainedModel() {}
 
   /** The model file, trained on first use. */
   public static synchronized Path get() {
     if (model == null) {
-      try {
-        if (!Files.exists(DIR.resolve("done"))) {
-          int code =
-              TrainerCli.run(
-                  new String[] {
-                    "train",
-                    "--epochs",
-                    "1",
-                    "--train-limit",
-                    "6000",
-                    "--data-dir",
-                    TestData.mnistDir().toString(),
-                    "--output-dir",
-                    DIR.toString()
-                  },
-                  Console.system(),
-                  Map.of());
-          if (code != 0) {
-            throw new IllegalStateException("the trainer exited with " + code);
-          }
-          Files.writeString(DIR.resolve("done"), "");
-        }
-        model = ModelFiles.resolve(DIR).toAbsolutePath();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      model = train(DIR, 42);
     }
     return model;
+  }
+
+  /**
+   * A second model, trained the same way from another seed: another version of about the same
+   * accuracy, for the model lifecycle tests.
+   */
+  public static synchronized Path another() {
+    if (another == null) {
+      another = train(ANOTHER_DIR, 7);
+    }
+    return another;
+  }
+
+  private static Path train(Path dir, long seed) {
+    try {
+      if (!Files.exists(dir.resolve("done"))) {
+        int code =
+            TrainerCli.run(
+                new String[] {
+                  "train",
+                  "--epochs",
+                  "1",
+                  "--train-limit",
+                  "6000",
+                  "--seed",
+                  Long.toString(seed),
+                  "--data-dir",
+                  TestData.mnistDir().toString(),
+                  "--output-dir",
+                  dir.toString()
+                },
+                Console.system(),
+                Map.of());
+        if (code != 0) {
+          throw new IllegalStateException("the trainer exited with " + code);
+        }
+        Files.writeString(dir.resolve("done"), "");
+      }
+      return ModelFiles.resolve(dir).toAbsolutePath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The model, loaded (trained on first use). */

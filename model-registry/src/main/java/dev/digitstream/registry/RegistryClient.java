@@ -1,0 +1,301 @@
+package dev.digitstream.registry;
+
+import dev.digitstream.common.mnist.Sha256;
+import dev.digitstream.model.LoadedModel;
+import dev.digitstream.model.ModelFileException;
+import dev.digitstream.model.ModelFiles;
+import dev.digitstream.model.ModelMetadata;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes models to the model topic, reads what it holds, fetches and checks a version, and
+ * records serving decisions. Reads go from the topic's beginning to its current end by assignment
+ * (no consumer group), seeing committed records only; writes go through one idempotent producer
+ * with {@code acks=all}. Failures are {@link RegistryException}s with a one-line message.
+ *
+ * <p>Not thread-safe: one client per thread.
+ */
+public final class RegistryClient implements AutoCloseable {
+
+  /** How long the operations without a timeout argument wait for the broker. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
+  /**
+   * What {@link #publish} did.
+   *
+   * @param manifest the version's manifest on the topic
+   * @param written false when the topic already held this very file, and nothing was written
+   */
+  public record Published(ModelManifest manifest, boolean written) {}
+
+  private final Map<String, Object> kafkaProperties;
+  private final String topic;
+  private final Object servers;
+  private Admin admin;
+  private KafkaProducer<String, byte[]> producer;
+
+  /**
+   * @param kafkaProperties bootstrap servers and any client settings (security, ...)
+   * @param topic the model topic
+   */
+  public RegistryClient(Map<String, Object> kafkaProperties, String topic) {
+    this.kafkaProperties = Map.copyOf(kafkaProperties);
+    this.topic = topic;
+    this.servers = kafkaProperties.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  /** Whether the topic exists; a broker that does not answer within {@code timeout} is refused. */
+  public boolean topicExists(Duration timeout) {
+    return TopicScan.describe(admin(), topic, servers, timeout).isPresent();
+  }
+
+  /**
+   * Creates the topic: one partition, {@link ModelTopic#topicConfig()}.
+   *
+   * @param replicationFactor replicas of the partition; 0 or less for the broker's default
+   */
+  public void createTopic(int replicationFactor) {
+    NewTopic newTopic =
+        new NewTopic(
+                topic,
+                Optional.of(1),
+                replicationFactor > 0 ? Optional.of((short) replicationFactor) : Optional.empty())
+            .configs(ModelTopic.topicConfig());
+    try {
+      admin()
+          .createTopics(List.of(newTopic))
+          .all()
+          .get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new RegistryException(
+          e.getCause() instanceof TopicExistsException
+              ? "topic %s already exists on %s".formatted(topic, servers)
+              : "cannot create topic %s on %s: %s"
+                  .formatted(topic, servers, e.getCause().getMessage()),
+          e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new RegistryException(
+          "cannot reach Kafka at %s within %d s".formatted(servers, DEFAULT_TIMEOUT.toSeconds()),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException("interrupted while creating topic " + topic, e);
+    }
+  }
+
+  /** {@link #publish(Path, Duration)} with {@link #DEFAULT_TIMEOUT}. */
+  public Published publish(Path modelFileOrRunDir) {
+    return publish(modelFileOrRunDir, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * Publishes a model file (or the model of a run folder, see {@link ModelFiles#resolve}): all its
+   * chunks, then its manifest. Does nothing when the topic already holds this version with the same
+   * SHA-256; refuses a version already published with other bytes (versions are immutable).
+   */
+  public Published publish(Path modelFileOrRunDir, Duration timeout) {
+    Path file;
+    ModelMetadata metadata;
+    byte[] bytes;
+    try {
+      file = ModelFiles.resolve(modelFileOrRunDir);
+      ModelFiles.load(file); // what a replica would refuse is refused here, before publishing
+      metadata = ModelFiles.readMetadata(file);
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new RegistryException(e.getMessage(), e);
+    }
+    String version = metadata.versionId();
+    String sha256 = Sha256.of(bytes);
+    ModelManifest existing = read(timeout).manifests().get(version);
+    if (existing != null) {
+      if (existing.sha256().equals(sha256)) {
+        return new Published(existing, false);
+      }
+      throw new RegistryException(
+          "model %s is already on topic %s with SHA-256 %s, and %s has %s: a version is published once"
+              .formatted(version, topic, existing.sha256(), file, sha256));
+    }
+    int chunks = ModelTopic.chunkCount(bytes.length);
+    List<Future<?>> sent = new ArrayList<>(chunks);
+    for (int i = 0; i < chunks; i++) {
+      int from = i * ModelTopic.CHUNK_SIZE;
+      byte[] chunk =
+          Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + ModelTopic.CHUNK_SIZE));
+      sent.add(send(ModelTopic.chunkKey(version, i), chunk));
+    }
+    await(sent, "chunks of model " + version);
+    ModelManifest manifest =
+        new ModelManifest(
+            version,
+            sha256,
+            bytes.length,
+            chunks,
+            metadata.recipe(),
+            metadata.testAccuracy(),
+            Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    await(
+        List.of(send(ModelTopic.manifestKey(version), RegistryJson.write(manifest))),
+        "manifest of model " + version);
+    return new Published(manifest, true);
+  }
+
+  /** The manifests and the latest decision, read from the topic's beginning to its current end. */
+  public RegistrySnapshot read(Duration timeout) {
+    SnapshotCollector collector = new SnapshotCollector();
+    TopicScan.scan(admin(), kafkaProperties, topic, timeout, collector::accept);
+    return collector.snapshot();
+  }
+
+  /**
+   * Fetches a version from the topic, checks that every chunk is there and that their SHA-256
+   * matches the manifest, and loads it with {@link ModelFiles#load} (architecture, input contract
+   * and content hash checks).
+   */
+  public LoadedModel fetch(String version, Duration timeout) {
+    ChunkAssembly assembly = new ChunkAssembly(version);
+    TopicScan.scan(admin(), kafkaProperties, topic, timeout, assembly::accept);
+    byte[] bytes = assembly.bytes();
+    Path file = null;
+    try {
+      file = Files.createTempFile("model-" + version + "-", ".zip");
+      Files.write(file, bytes);
+      return ModelFiles.load(file);
+    } catch (ModelFileException e) {
+      throw new RegistryException(
+          "model " + version + " from topic " + topic + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new RegistryException(
+          "model " + version + ": cannot write a temporary file: " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(file);
+    }
+  }
+
+  /** {@link #decide(String, String, String, Duration)} with {@link #DEFAULT_TIMEOUT}. */
+  public Decision decide(String version, String action, String reason) {
+    return decide(version, action, reason, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * Records that {@code version} serves from now on: sequence = the latest decision's + 1, previous
+   * = the version it decided. Refuses a version with no manifest, and the version already serving.
+   *
+   * @param action {@link Decision#PROMOTE} or {@link Decision#ROLLBACK}
+   * @param reason why (may be null)
+   */
+  public Decision decide(String version, String action, String reason, Duration timeout) {
+    if (!Decision.isAction(action)) {
+      throw new IllegalArgumentException(
+          "action must be %s or %s, not %s".formatted(Decision.PROMOTE, Decision.ROLLBACK, action));
+    }
+    RegistrySnapshot snapshot = read(timeout);
+    if (!snapshot.manifests().containsKey(version)) {
+      throw new RegistryException(
+          "model %s is not published on topic %s".formatted(version, topic));
+    }
+    Optional<Decision> latest = snapshot.decision();
+    if (latest.isPresent() && latest.get().version().equals(version)) {
+      throw new RegistryException(
+          "model %s is already serving (decision #%d)".formatted(version, latest.get().sequence()));
+    }
+    Decision decision =
+        new Decision(
+            latest.map(Decision::sequence).orElse(0L) + 1,
+            version,
+            action,
+            latest.map(Decision::version).orElse(null),
+            reason,
+            Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    await(List.of(send(ModelTopic.DECISION_KEY, RegistryJson.write(decision))), "decision");
+    return decision;
+  }
+
+  @Override
+  public void close() {
+    if (producer != null) {
+      producer.close(DEFAULT_TIMEOUT);
+    }
+    if (admin != null) {
+      admin.close(DEFAULT_TIMEOUT);
+    }
+  }
+
+  private Future<?> send(String key, byte[] value) {
+    return producer().send(new ProducerRecord<>(topic, key, value));
+  }
+
+  private void await(List<Future<?>> sent, String what) {
+    producer().flush();
+    try {
+      for (Future<?> future : sent) {
+        future.get();
+      }
+    } catch (ExecutionException e) {
+      throw new RegistryException(
+          "cannot write the %s to topic %s: %s".formatted(what, topic, e.getCause().getMessage()),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException("interrupted while writing the " + what, e);
+    }
+  }
+
+  private Admin admin() {
+    if (admin == null) {
+      admin = Admin.create(kafkaProperties);
+    }
+    return admin;
+  }
+
+  private KafkaProducer<String, byte[]> producer() {
+    if (producer == null) {
+      Map<String, Object> props = new HashMap<>();
+      props.put(ProducerConfig.CLIENT_ID_CONFIG, "model-registry");
+      props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
+      props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
+      props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) (2 * DEFAULT_TIMEOUT.toMillis()));
+      props.putAll(kafkaProperties);
+      props.put(ProducerConfig.ACKS_CONFIG, "all");
+      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+    return producer;
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        file.toFile().deleteOnExit(); // best effort: the model is loaded, only a temp file is left
+      }
+    }
+  }
+}

@@ -1,15 +1,13 @@
 package dev.digitstream.streamapp;
 
-import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LoadedModel;
-import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.batching.ModelGeneration;
-import dev.digitstream.streamapp.lifecycle.InitialModel;
-import dev.digitstream.streamapp.lifecycle.ModelFollower;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.streamapp.http.MetricsServer;
+import dev.digitstream.streamapp.lifecycle.InitialModel;
+import dev.digitstream.streamapp.lifecycle.ModelFollower;
 import dev.digitstream.streamapp.metrics.AppMetrics;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
 import dev.digitstream.streamapp.metrics.FlowMetrics;
@@ -26,9 +24,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;

@@ -3,11 +3,11 @@ package dev.digitstream.streamapp.config;
 import dev.digitstream.common.kafka.KafkaClientEnv;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.CommonClientConfigs;
 import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -146,8 +146,9 @@ public record StreamAppConfig(
     Map<String, Object> props = new HashMap<>();
     kafkaProperties.forEach(
         (name, value) -> {
-          if (!name.matches("(producer|consumer|main\\.consumer|restore\\.consumer"
-              + "|global\\.consumer|admin)\\..*")) {
+          if (!name.matches(
+              "(producer|consumer|main\\.consumer|restore\\.consumer"
+                  + "|global\\.consumer|admin)\\..*")) {
             props.put(name, value);
           }
         });

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The model a replica starts with: the version last decided on the model topic, so that a restarted
  * replica comes back on it without any new decision; else {@code MODEL_PATH}. Holds the client of
- * the model topic that the {@link ModelFollower} then uses (none when {@code MODEL_TOPIC} is empty).
+ * the model topic that the {@link ModelFollower} then uses (none when {@code MODEL_TOPIC} is
+ * empty).
  */
 public final class InitialModel implements AutoCloseable {
 
@@ -54,8 +55,7 @@ public final class InitialModel implements AutoCloseable {
       if (!config.modelTopic().isEmpty()) {
         registry = new RegistryClient(config.clientProperties(), config.modelTopic());
         exists = registry.topicExists(TIMEOUT);
-        Optional<Decision> decided =
-            exists ? registry.read(TIMEOUT).decision() : Optional.empty();
+        Optional<Decision> decided = exists ? registry.read(TIMEOUT).decision() : Optional.empty();
         if (decided.isPresent()) {
           Decision d = decided.get();
           return new InitialModel(

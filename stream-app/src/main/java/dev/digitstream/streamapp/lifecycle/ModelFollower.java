@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the decisions on the model topic, on a thread of its own: for each decision newer than
- * the one served, fetches and checks the decided version, warms up one copy per stream thread,
- * and hands them to the {@link Batchers}, which switch at each thread's next batch boundary.
- * Stream threads never wait for any of this.
+ * the one served, fetches and checks the decided version, warms up one copy per stream thread, and
+ * hands them to the {@link Batchers}, which switch at each thread's next batch boundary. Stream
+ * threads never wait for any of this.
  *
  * <p>It reads the topic with its own consumer, by assignment (no group), from the beginning and
  * then as it grows; only the {@code decision} key is looked at. A version that cannot be served

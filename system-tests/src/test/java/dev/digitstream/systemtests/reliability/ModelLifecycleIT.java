@@ -110,8 +110,7 @@ class ModelLifecycleIT {
   }
 
   @Test
-  void shouldComeBackOnTheDecidedVersionAfterARestartAndRefuseACorruptedVersion()
-      throws Exception {
+  void shouldComeBackOnTheDecidedVersionAfterARestartAndRefuseACorruptedVersion() throws Exception {
     Path firstModel = TrainedModel.get();
     String first = version(firstModel);
     String second = version(TrainedModel.another());

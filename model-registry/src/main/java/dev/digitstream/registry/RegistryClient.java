@@ -1,5 +1,6 @@
 package dev.digitstream.registry;
 
+import dev.digitstream.common.kafka.TopicCheck;
 import dev.digitstream.common.mnist.Sha256;
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.ModelFileException;
@@ -11,23 +12,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes models to the model topic, reads what it holds, fetches and checks a version, and
@@ -54,7 +52,7 @@ public final class RegistryClient implements AutoCloseable {
   private final String topic;
   private final Object servers;
   private Admin admin;
-  private KafkaProducer<String, byte[]> producer;
+  private final TopicWriter writer;
 
   /**
    * @param kafkaProperties bootstrap servers and any client settings (security, ...)
@@ -64,6 +62,7 @@ public final class RegistryClient implements AutoCloseable {
     this.kafkaProperties = Map.copyOf(kafkaProperties);
     this.topic = topic;
     this.servers = kafkaProperties.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
+    this.writer = new TopicWriter(this.kafkaProperties, topic, DEFAULT_TIMEOUT);
   }
 
   public String topic() {
@@ -99,10 +98,8 @@ public final class RegistryClient implements AutoCloseable {
               : "cannot create topic %s on %s: %s"
                   .formatted(topic, servers, e.getCause().getMessage()),
           e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new RegistryException(
-          "cannot reach Kafka at %s within %d s".formatted(servers, DEFAULT_TIMEOUT.toSeconds()),
-          e);
+    } catch (TimeoutException e) {
+      throw new RegistryException(TopicCheck.unreachableMessage(servers, DEFAULT_TIMEOUT), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException("interrupted while creating topic " + topic, e);
@@ -125,8 +122,8 @@ public final class RegistryClient implements AutoCloseable {
     byte[] bytes;
     try {
       file = ModelFiles.resolve(modelFileOrRunDir);
-      ModelFiles.load(file); // what a replica would refuse is refused here, before publishing
-      metadata = ModelFiles.readMetadata(file);
+      // what a replica would refuse is refused here, before anything is written
+      metadata = ModelFiles.load(file).metadata();
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new RegistryException(e.getMessage(), e);
@@ -143,14 +140,14 @@ public final class RegistryClient implements AutoCloseable {
               .formatted(version, topic, existing.sha256(), file, sha256));
     }
     int chunks = ModelTopic.chunkCount(bytes.length);
-    List<Future<?>> sent = new ArrayList<>(chunks);
+    LinkedHashMap<String, byte[]> records = new LinkedHashMap<>();
     for (int i = 0; i < chunks; i++) {
       int from = i * ModelTopic.CHUNK_SIZE;
-      byte[] chunk =
-          Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + ModelTopic.CHUNK_SIZE));
-      sent.add(send(ModelTopic.chunkKey(version, i), chunk));
+      records.put(
+          ModelTopic.chunkKey(version, i),
+          Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + ModelTopic.CHUNK_SIZE)));
     }
-    await(sent, "chunks of model " + version);
+    writer.write(records, "chunks of model " + version);
     ModelManifest manifest =
         new ModelManifest(
             version,
@@ -160,8 +157,9 @@ public final class RegistryClient implements AutoCloseable {
             metadata.recipe(),
             metadata.testAccuracy(),
             Instant.now().truncatedTo(ChronoUnit.MILLIS));
-    await(
-        List.of(send(ModelTopic.manifestKey(version), RegistryJson.write(manifest))),
+    writer.write(
+        ModelTopic.manifestKey(version),
+        RegistryJson.write(manifest),
         "manifest of model " + version);
     return new Published(manifest, true);
   }
@@ -233,60 +231,29 @@ public final class RegistryClient implements AutoCloseable {
             latest.map(Decision::version).orElse(null),
             reason,
             Instant.now().truncatedTo(ChronoUnit.MILLIS));
-    await(List.of(send(ModelTopic.DECISION_KEY, RegistryJson.write(decision))), "decision");
+    writer.write(ModelTopic.DECISION_KEY, RegistryJson.write(decision), "decision");
     return decision;
   }
 
   @Override
   public void close() {
-    if (producer != null) {
-      producer.close(DEFAULT_TIMEOUT);
-    }
+    writer.close();
     if (admin != null) {
-      admin.close(DEFAULT_TIMEOUT);
-    }
-  }
-
-  private Future<?> send(String key, byte[] value) {
-    return producer().send(new ProducerRecord<>(topic, key, value));
-  }
-
-  private void await(List<Future<?>> sent, String what) {
-    producer().flush();
-    try {
-      for (Future<?> future : sent) {
-        future.get();
-      }
-    } catch (ExecutionException e) {
-      throw new RegistryException(
-          "cannot write the %s to topic %s: %s".formatted(what, topic, e.getCause().getMessage()),
-          e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException("interrupted while writing the " + what, e);
+      // every admin call is awaited where it is made: what is still pending here was given up on
+      admin.close(Duration.ZERO);
     }
   }
 
   private Admin admin() {
     if (admin == null) {
-      admin = Admin.create(kafkaProperties);
+      Map<String, Object> props = new HashMap<>(kafkaProperties);
+      props.putIfAbsent(
+          AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
+      props.putIfAbsent(
+          AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
+      admin = Admin.create(props);
     }
     return admin;
-  }
-
-  private KafkaProducer<String, byte[]> producer() {
-    if (producer == null) {
-      Map<String, Object> props = new HashMap<>();
-      props.put(ProducerConfig.CLIENT_ID_CONFIG, "model-registry");
-      props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
-      props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
-      props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) (2 * DEFAULT_TIMEOUT.toMillis()));
-      props.putAll(kafkaProperties);
-      props.put(ProducerConfig.ACKS_CONFIG, "all");
-      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-      producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-    }
-    return producer;
   }
 
   private static void deleteQuietly(Path file) {

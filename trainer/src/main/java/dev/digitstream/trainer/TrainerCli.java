@@ -4,6 +4,10 @@ import dev.digitstream.common.cli.Cli;
 import dev.digitstream.common.cli.Console;
 import dev.digitstream.trainer.cli.BenchmarkCommand;
 import dev.digitstream.trainer.cli.EvaluateCommand;
+import dev.digitstream.trainer.cli.ModelsCommand;
+import dev.digitstream.trainer.cli.PromoteCommand;
+import dev.digitstream.trainer.cli.PublishCommand;
+import dev.digitstream.trainer.cli.RollbackCommand;
 import dev.digitstream.trainer.cli.TrainCommand;
 import java.time.Duration;
 import java.util.Map;
@@ -19,8 +23,19 @@ import picocli.CommandLine.Command;
     name = "trainer",
     mixinStandardHelpOptions = true,
     version = "digit-stream trainer 0.1.0",
-    description = "Trains and evaluates the LeNet digit classifier on MNIST.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, BenchmarkCommand.class})
+    description = {
+      "Trains and evaluates the LeNet digit classifier on MNIST, publishes models to the model",
+      "topic and decides which version serves."
+    },
+    subcommands = {
+      TrainCommand.class,
+      EvaluateCommand.class,
+      BenchmarkCommand.class,
+      PublishCommand.class,
+      PromoteCommand.class,
+      RollbackCommand.class,
+      ModelsCommand.class
+    })
 public final class TrainerCli {
 
   public static void main(String[] args) {
@@ -47,6 +62,18 @@ public final class TrainerCli {
       }
       if (type == BenchmarkCommand.class) {
         return type.cast(new BenchmarkCommand(console, env));
+      }
+      if (type == PublishCommand.class) {
+        return type.cast(new PublishCommand(console, env));
+      }
+      if (type == PromoteCommand.class) {
+        return type.cast(new PromoteCommand(console, env));
+      }
+      if (type == RollbackCommand.class) {
+        return type.cast(new RollbackCommand(console, env));
+      }
+      if (type == ModelsCommand.class) {
+        return type.cast(new ModelsCommand(console, env));
       }
       return CommandLine.defaultFactory().create(type);
     }

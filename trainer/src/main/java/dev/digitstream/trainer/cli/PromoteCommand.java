@@ -41,6 +41,8 @@ public final class PromoteCommand implements Callable<Integer> {
   public Integer call() {
     registry.validate(spec);
     try (RegistryClient client = registry.open(env)) {
+      // what the replicas will load, checked first: a version they would refuse is never decided
+      client.fetch(version, registry.timeout);
       Decision decision = client.decide(version, Decision.PROMOTE, reason, registry.timeout);
       console.println(Decisions.describe("promoted", decision, client.topic()));
     }

@@ -48,6 +48,8 @@ public final class RollbackCommand implements Callable<Integer> {
     registry.validate(spec);
     try (RegistryClient client = registry.open(env)) {
       String target = to != null ? to : previous(client);
+      // what the replicas will load, checked first: a version they would refuse is never decided
+      client.fetch(target, registry.timeout);
       Decision decision = client.decide(target, Decision.ROLLBACK, reason, registry.timeout);
       console.println(Decisions.describe("rolled back to", decision, client.topic()));
     }

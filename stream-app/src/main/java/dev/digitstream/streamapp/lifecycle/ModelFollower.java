@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class ModelFollower implements AutoCloseable {
   private final int maxBatch;
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile KafkaConsumer<String, byte[]> consumer;
   private long applied;
 
   /**
@@ -81,36 +83,44 @@ public final class ModelFollower implements AutoCloseable {
   private void run() {
     while (running) {
       try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+        this.consumer = consumer;
         List<TopicPartition> partitions = partitions(consumer);
-        if (partitions.isEmpty()) {
+        while (running && partitions.isEmpty()) {
           Thread.sleep(2_000); // the topic does not exist (yet)
-          continue;
+          partitions = partitions(consumer);
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         while (running) {
-          Decision latest = null;
-          for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-            if (ModelTopic.DECISION_KEY.equals(record.key()) && record.value() != null) {
-              Decision decision = Decision.fromJson(record.value());
-              if (latest == null || decision.sequence() > latest.sequence()) {
-                latest = decision;
-              }
-            }
-          }
-          if (latest != null && latest.sequence() > applied) {
-            apply(latest);
-          }
+          follow(consumer.poll(POLL));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } catch (WakeupException e) {
+        return; // close()
       } catch (RuntimeException e) {
         if (running) {
           LOG.warn("following model topic {} failed ({}); retrying", topic, e.toString());
           sleepQuietly();
         }
       }
+    }
+  }
+
+  /** Applies the newest decision among {@code records}, if it is newer than the one followed. */
+  private void follow(Iterable<ConsumerRecord<String, byte[]>> records) {
+    Decision latest = null;
+    for (ConsumerRecord<String, byte[]> record : records) {
+      if (ModelTopic.DECISION_KEY.equals(record.key()) && record.value() != null) {
+        Decision decision = Decision.fromJson(record.value());
+        if (latest == null || decision.sequence() > latest.sequence()) {
+          latest = decision;
+        }
+      }
+    }
+    if (latest != null && latest.sequence() > applied) {
+      apply(latest);
     }
   }
 
@@ -125,6 +135,7 @@ public final class ModelFollower implements AutoCloseable {
         decision.reason(),
         current);
     if (decision.version().equals(current)) {
+      metrics.followed(decision.sequence());
       return;
     }
     LoadedModel model;
@@ -175,9 +186,12 @@ public final class ModelFollower implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    thread.interrupt();
+    KafkaConsumer<String, byte[]> current = consumer;
+    if (current != null) {
+      current.wakeup(); // not an interrupt: an interrupted consumer takes 30 s to close
+    }
     try {
-      thread.join(5_000);
+      thread.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

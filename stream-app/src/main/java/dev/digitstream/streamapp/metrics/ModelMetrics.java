@@ -50,6 +50,11 @@ public final class ModelMetrics implements MeterBinder {
     register(initial);
   }
 
+  /** Decision {@code sequence} is followed, and named the model already served. */
+  public void followed(long sequence) {
+    decision.set(sequence);
+  }
+
   /** From now on {@code model} is served, by decision {@code sequence}. */
   public void served(ModelMetadata model, long sequence) {
     served.values().forEach(flag -> flag.set(0));

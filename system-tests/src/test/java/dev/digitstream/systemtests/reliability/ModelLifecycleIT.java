@@ -59,7 +59,9 @@ class ModelLifecycleIT {
     String second = version(TrainedModel.another());
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Map<String, String> env = lifecycleEnv(kafka, "lifecycle", PARTITIONS);
-      trainer(env, "publish", "--model", TrainedModel.another().toString(), "--create-topic");
+      // the first release, decided before the replicas start: they start on it from the topic
+      trainer(env, "publish", "--model", TrainedModel.get().toString(), "--create-topic");
+      trainer(env, "promote", first, "--reason", "first release");
       RunReport report;
       long promotionMs;
       long rollbackMs;
@@ -68,15 +70,19 @@ class ModelLifecycleIT {
         var load = FaultFixture.load(env, RECORDS, RATE);
         awaitPredicted(List.of(a, b), RECORDS / 3);
 
+        for (StreamAppProcess app : List.of(a, b)) {
+          assertThat(modelInfo(app.scrape(), first)).as("started on decision 1").isEqualTo(1);
+        }
+        trainer(env, "publish", "--model", TrainedModel.another().toString());
         long promoted = System.nanoTime();
         trainer(env, "promote", second, "--reason", "lifecycle test");
-        awaitDecision(List.of(a, b), 1);
+        awaitDecision(List.of(a, b), 2);
         promotionMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - promoted);
 
         awaitPredicted(List.of(a, b), 2 * RECORDS / 3);
         long rolledBack = System.nanoTime();
         trainer(env, "rollback", "--reason", "lifecycle test");
-        awaitDecision(List.of(a, b), 2);
+        awaitDecision(List.of(a, b), 3);
         rollbackMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - rolledBack);
 
         report = load.get(180, TimeUnit.SECONDS);

@@ -86,8 +86,14 @@ public final class StreamApp implements AutoCloseable {
     ModelGeneration served =
         ModelGeneration.warmedUp(
             model, initial.decision(), requested.streamThreads(), requested.batchMaxSize());
-    Topics.Cluster cluster = Topics.ensure(requested);
-    initial.createTopicIfAsked(requested, cluster.brokers());
+    Topics.Cluster cluster;
+    try {
+      cluster = Topics.ensure(requested);
+      initial.createTopicIfAsked(requested, cluster.brokers());
+    } catch (StartupException e) {
+      initial.close();
+      throw e;
+    }
     StreamAppConfig config = forCluster(requested, cluster.brokers());
     RecordSizeLimit limit = sizeLimit(config, cluster);
 

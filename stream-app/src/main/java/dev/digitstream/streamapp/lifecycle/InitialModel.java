@@ -4,11 +4,13 @@ import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.registry.Decision;
 import dev.digitstream.registry.RegistryClient;
+import dev.digitstream.registry.RegistryException;
 import dev.digitstream.streamapp.StartupException;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +56,21 @@ public final class InitialModel implements AutoCloseable {
     try {
       if (!config.modelTopic().isEmpty()) {
         registry = new RegistryClient(config.clientProperties(), config.modelTopic());
-        exists = registry.topicExists(TIMEOUT);
+        try {
+          exists = registry.topicExists(TIMEOUT);
+        } catch (RegistryException e) {
+          if (!notAuthorized(e)) {
+            throw e;
+          }
+          LOG.warn(
+              "not authorized to describe model topic {}: serving MODEL_PATH only (grant READ and"
+                  + " DESCRIBE on it to follow model decisions)",
+              config.modelTopic());
+          registry.close();
+          registry = null;
+        }
+      }
+      if (registry != null) {
         Optional<Decision> decided = exists ? registry.read(TIMEOUT).decision() : Optional.empty();
         if (decided.isPresent()) {
           Decision d = decided.get();
@@ -78,6 +94,15 @@ public final class InitialModel implements AutoCloseable {
       }
       throw new StartupException(e.getMessage(), e);
     }
+  }
+
+  private static boolean notAuthorized(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof AuthorizationException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Creates the model topic when it is missing and {@code CREATE_TOPICS} asks for it. */

@@ -47,7 +47,8 @@ final class ChunkAssembly {
   /** The model file's bytes, complete and matching the manifest's SHA-256. */
   byte[] bytes() {
     if (manifest == null) {
-      throw new RegistryException("model " + version + ": no manifest on the topic");
+      throw new RegistryException(
+          "model " + version + " is not published (no manifest on the topic)");
     }
     List<Integer> missing = new ArrayList<>();
     for (int i = 0; i < manifest.chunks(); i++) {

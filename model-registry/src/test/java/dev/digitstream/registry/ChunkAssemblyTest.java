@@ -77,7 +77,7 @@ class ChunkAssemblyTest {
     assembly.accept(ModelTopic.chunkKey(VERSION, 0), chunk(0));
 
     assertThatThrownBy(assembly::bytes)
-        .hasMessage("model " + VERSION + ": no manifest on the topic");
+        .hasMessage("model " + VERSION + " is not published (no manifest on the topic)");
   }
 
   private byte[] chunk(int index) {

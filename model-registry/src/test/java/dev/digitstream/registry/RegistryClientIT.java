@@ -137,7 +137,7 @@ class RegistryClientIT {
 
     assertThatThrownBy(() -> client.fetch("0000000000000000", TIMEOUT))
         .isInstanceOf(RegistryException.class)
-        .hasMessage("model 0000000000000000: no manifest on the topic");
+        .hasMessage("model 0000000000000000 is not published (no manifest on the topic)");
   }
 
   @Test

@@ -84,8 +84,7 @@ public final class StreamApp implements AutoCloseable {
         initial.source(),
         Nd4jRuntime.oneDnnAvailable());
     ModelGeneration served =
-        ModelGeneration.warmedUp(
-            model, initial.decision(), requested.streamThreads(), requested.batchMaxSize());
+        ModelGeneration.warmedUp(model, requested.streamThreads(), requested.batchMaxSize());
     Topics.Cluster cluster;
     try {
       cluster = Topics.ensure(requested);

@@ -11,30 +11,24 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 
 /**
- * A model as the batchers serve it from one decision on: its warmed-up copies, one per stream
- * thread (a network is never shared between threads), and how to make another when a thread finds
- * none left. Each {@link ThreadBatcher} takes its copy at its next batch boundary.
+ * A model as the batchers serve it: its warmed-up copies, one per stream thread (a network is never
+ * shared between threads), and how to make another when a thread finds none left. Each {@link
+ * ThreadBatcher} takes its copy at its next batch boundary.
  */
 public final class ModelGeneration {
 
   private final String version;
-  private final long sequence;
   private final BlockingQueue<BatchClassifier> warmed;
   private final Supplier<BatchClassifier> fallback;
 
   /**
    * @param version the model's version id
-   * @param sequence the decision that made it the served model (0 for the model started with)
    * @param warmed ready copies, one per expected stream thread
    * @param fallback makes a copy for a thread that finds none left (threads added later)
    */
   public ModelGeneration(
-      String version,
-      long sequence,
-      Iterable<BatchClassifier> warmed,
-      Supplier<BatchClassifier> fallback) {
+      String version, Iterable<BatchClassifier> warmed, Supplier<BatchClassifier> fallback) {
     this.version = version;
-    this.sequence = sequence;
     this.warmed = new LinkedBlockingQueue<>();
     warmed.forEach(this.warmed::add);
     this.fallback = fallback;
@@ -44,14 +38,13 @@ public final class ModelGeneration {
    * {@code model} with {@code copies} warmed-up copies (every batch size it will commonly see has
    * run once), made on the calling thread: never a stream thread, so serving does not pause.
    */
-  public static ModelGeneration warmedUp(
-      LoadedModel model, long sequence, int copies, int maxBatch) {
+  public static ModelGeneration warmedUp(LoadedModel model, int copies, int maxBatch) {
     List<BatchClassifier> warmed = new ArrayList<>();
     for (int i = 0; i < copies; i++) {
       warmed.add(warmedUp(model, maxBatch));
     }
     return new ModelGeneration(
-        model.metadata().versionId(), sequence, warmed, () -> warmedUp(model, maxBatch));
+        model.metadata().versionId(), warmed, () -> warmedUp(model, maxBatch));
   }
 
   private static BatchClassifier warmedUp(LoadedModel model, int maxBatch) {
@@ -67,10 +60,6 @@ public final class ModelGeneration {
 
   public String version() {
     return version;
-  }
-
-  public long sequence() {
-    return sequence;
   }
 
   /** A copy of the model for the calling thread alone. */

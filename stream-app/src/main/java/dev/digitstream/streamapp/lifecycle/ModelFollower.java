@@ -150,7 +150,7 @@ public final class ModelFollower implements AutoCloseable {
           current);
       return;
     }
-    batchers.serve(ModelGeneration.warmedUp(model, decision.sequence(), copies, maxBatch));
+    batchers.serve(ModelGeneration.warmedUp(model, copies, maxBatch));
     metrics.served(model.metadata(), decision.sequence());
     LOG.info(
         "serving model {} (decision {}, test accuracy {}) from each stream thread's next batch",

@@ -32,14 +32,13 @@ class ThreadBatcherTest {
     Nd4jRuntime.configure(1);
     BatchMetrics metrics = new BatchMetrics(maxBatch);
     metrics.bindTo(new SimpleMeterRegistry());
-    served.set(generation(3, 0, maxBatch));
+    served.set(generation(3, maxBatch));
     return new ThreadBatcher(served::get, 20, metrics, monotonicMs::get);
   }
 
-  private static ModelGeneration generation(long seed, long sequence, int maxBatch) {
+  private static ModelGeneration generation(long seed, int maxBatch) {
     BatchClassifier classifier = new BatchClassifier(TestModels.untrained(seed), maxBatch);
-    return new ModelGeneration(
-        classifier.modelVersion(), sequence, List.of(classifier), () -> classifier);
+    return new ModelGeneration(classifier.modelVersion(), List.of(classifier), () -> classifier);
   }
 
   @Test
@@ -53,7 +52,7 @@ class ThreadBatcherTest {
     batcher.add(sink, 4, image);
     batcher.add(sink, 5, image);
 
-    ModelGeneration next = generation(4, 1, 4);
+    ModelGeneration next = generation(4, 4);
     served.set(next);
     batcher.add(sink, 6, image);
     batcher.add(sink, 7, image); // fills the second batch, begun under the first model

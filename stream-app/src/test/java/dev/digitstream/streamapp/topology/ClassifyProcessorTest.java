@@ -79,7 +79,6 @@ class ClassifyProcessorTest {
         new Batchers(
             new ModelGeneration(
                 model.metadata().versionId(),
-                0,
                 List.of(),
                 () -> new BatchClassifier(model, MAX_BATCH)),
             MAX_DELAY_MS,

@@ -88,7 +88,6 @@ class TopologyTest {
         new Batchers(
             new ModelGeneration(
                 model.metadata().versionId(),
-                0,
                 List.of(),
                 () -> new BatchClassifier(model, MAX_BATCH)),
             MAX_DELAY_MS,

@@ -85,6 +85,25 @@ public final class SummaryTable {
           v.accuracy() == null ? 0 : v.accuracy() * 100,
           v.correct(),
           v.labelled());
+      if (v.byModelVersion().size() > 1) {
+        v.byModelVersion()
+            .forEach(
+                (version, f) ->
+                    row(
+                        out,
+                        "  by model",
+                        "%s  %,d predictions  %s",
+                        version,
+                        f.predictions(),
+                        f.accuracy() == null
+                            ? "- (no labels)"
+                            : String.format(
+                                Locale.ROOT,
+                                "%.2f %% (%,d of %,d labelled)",
+                                f.accuracy() * 100,
+                                f.correct(),
+                                f.labelled())));
+      }
       row(out, "result", v.complete() ? "complete" : "INCOMPLETE");
     }
     return out.toString();

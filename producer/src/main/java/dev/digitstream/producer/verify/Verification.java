@@ -1,6 +1,8 @@
 package dev.digitstream.producer.verify;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +20,8 @@ import java.util.Map;
  *     valid records that were dead-lettered
  * @param unexpected predictions that should not exist: for a malformed record, or undecodable
  * @param predictionsPerSecond the rate predictions arrived at, first to last
+ * @param byModelVersion the predictions by the model version that made them (the {@code
+ *     modelVersion} of each), in the order the versions first appeared
  */
 public record Verification(
     long predictions,
@@ -32,11 +36,16 @@ public record Verification(
     double predictionsPerSecond,
     Latency latency,
     long labelled,
-    long correct) {
+    long correct,
+    Map<String, VersionFigures> byModelVersion) {
 
   public Verification {
-    // a report written before this field existed reads back with none
+    // a report written before these fields existed reads back with none
     missingKeys = missingKeys == null ? List.of() : List.copyOf(missingKeys);
+    byModelVersion =
+        byModelVersion == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(byModelVersion));
   }
 
   /** Correct predictions over labelled ones; null when none was labelled. */

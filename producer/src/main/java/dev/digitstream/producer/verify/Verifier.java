@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,6 +68,7 @@ public final class Verifier implements AutoCloseable {
   private long wrongReason;
   private long labelled;
   private long correct;
+  private final Map<String, VersionFigures> byModelVersion = new LinkedHashMap<>();
   private long firstNanos;
   private long lastNanos;
   private volatile long lastActivityNanos;
@@ -181,7 +183,8 @@ public final class Verifier implements AutoCloseable {
         seconds > 0 ? (predictions - 1) / seconds : 0,
         latency.summary(),
         labelled,
-        correct);
+        correct,
+        byModelVersion);
   }
 
   @Override
@@ -269,12 +272,17 @@ public final class Verifier implements AutoCloseable {
       latency.record(clock.epochMicros() - Long.parseLong(sendTime));
     }
     int truth = labelOf.applyAsInt(n);
+    boolean right = truth >= 0 && prediction.label() == truth;
     if (truth >= 0) {
       labelled++;
-      if (prediction.label() == truth) {
+      if (right) {
         correct++;
       }
     }
+    byModelVersion.merge(
+        String.valueOf(prediction.modelVersion()),
+        new VersionFigures(1, truth >= 0 ? 1 : 0, right ? 1 : 0),
+        (sum, one) -> sum.plus(truth >= 0, right));
   }
 
   /** Record {@code n} came out as it should, for the first time. */

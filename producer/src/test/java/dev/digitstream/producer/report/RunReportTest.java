@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.digitstream.producer.verify.Latency;
 import dev.digitstream.producer.verify.Verification;
+import dev.digitstream.producer.verify.VersionFigures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,7 +37,10 @@ class RunReportTest {
             975.0,
             new Latency(9_900, 14.2, 12.0, 20.5, 48.1, 90.3, 120.7),
             9_900 - missing,
-            9_802 - missing));
+            9_802 - missing,
+            Map.of(
+                "3f2a9c0d1e2b4a5f",
+                new VersionFigures(9_900 - missing, 9_900 - missing, 9_802 - missing))));
   }
 
   @Test

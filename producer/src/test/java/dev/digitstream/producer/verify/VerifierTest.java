@@ -143,6 +143,26 @@ class VerifierTest {
         .endsWith("run-9");
   }
 
+  @Test
+  void shouldBreakPredictionsAndAccuracyDownByModelVersion() throws Exception {
+    // given ten records: 0-5 predicted by model "a" (all right), 6-9 by "b" (9 wrong)
+    verifier = verifier(Malformation.Plan.of(0));
+    for (int n = 0; n < 10; n++) {
+      consumer.prediction(n, n == 9 ? 0 : n % 10, n < 6 ? "a" : "b");
+    }
+
+    // when
+    verifier.await(records(0, 10), Duration.ofSeconds(5), Duration.ZERO, () -> false);
+    Verification v = verifier.finish(records(0, 10));
+
+    // then
+    assertThat(v.byModelVersion()).containsOnlyKeys("a", "b");
+    assertThat(v.byModelVersion().get("a")).isEqualTo(new VersionFigures(6, 6, 6));
+    assertThat(v.byModelVersion().get("b")).isEqualTo(new VersionFigures(4, 4, 3));
+    assertThat(v.byModelVersion().get("b").accuracy()).isEqualTo(0.75);
+    assertThat(v.correct()).isEqualTo(9);
+  }
+
   private Verifier verifier(Malformation.Plan plan) {
     return new Verifier(consumer, OUT, DLQ, RUN, plan, n -> (int) (n % 10), Clock.SYSTEM);
   }
@@ -180,10 +200,16 @@ class VerifierTest {
 
     /** The prediction of record {@code n}: its true label, {@code n mod 10}. */
     void prediction(int n) {
+      prediction(n, n % 10, "t");
+    }
+
+    /** A prediction of record {@code n} as {@code label} by model {@code version}. */
+    void prediction(int n, int label, String version) {
       float[] probabilities = new float[10];
-      probabilities[n % 10] = 1;
+      probabilities[label] = 1;
       ConsumerRecord<byte[], byte[]> record =
-          record(OUT, n, PredictionCodec.encode(Prediction.fromProbabilities(probabilities, "t")));
+          record(
+              OUT, n, PredictionCodec.encode(Prediction.fromProbabilities(probabilities, version)));
       record
           .headers()
           .add(

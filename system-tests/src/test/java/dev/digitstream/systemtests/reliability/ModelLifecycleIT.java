@@ -8,6 +8,7 @@ import dev.digitstream.contract.HeaderNames;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.producer.report.RunReport;
+import dev.digitstream.producer.verify.VersionFigures;
 import dev.digitstream.registry.Decision;
 import dev.digitstream.registry.ModelTopic;
 import dev.digitstream.registry.RegistryClient;
@@ -96,6 +97,12 @@ class ModelLifecycleIT {
       assertThat(report.verification().complete()).isTrue();
       assertThat(report.verification().missing()).isZero();
       assertThat(report.verification().duplicated()).isZero();
+      var byVersion = report.verification().byModelVersion();
+      assertThat(byVersion)
+          .as("the producer's report by model version")
+          .containsOnlyKeys(first, second);
+      assertThat(byVersion.values().stream().mapToLong(VersionFigures::predictions).sum())
+          .isEqualTo(RECORDS);
       Map<Integer, List<String>> versions = versionsByPartition(env);
       assertThat(versions).hasSize(PARTITIONS);
       versions.forEach(

@@ -14,7 +14,6 @@ import static dev.digitstream.streamapp.config.StreamAppConfig.STREAM_THREADS;
 import dev.digitstream.common.kafka.KafkaClientEnv;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -66,7 +65,7 @@ public final class StreamAppEnv {
 
   /** A Kafka client property, passed through as its {@code KAFKA_CFG_*} variable. */
   public StreamAppEnv kafka(String property, Object value) {
-    env.put(kafkaVariable(property), String.valueOf(value));
+    env.put(KafkaClientEnv.variable(property), String.valueOf(value));
     return this;
   }
 
@@ -74,14 +73,6 @@ public final class StreamAppEnv {
   public StreamAppEnv kafka(Map<?, ?> properties) {
     properties.forEach((property, value) -> kafka(property.toString(), value));
     return this;
-  }
-
-  /**
-   * The variable that passes {@code property} through to the app's Kafka clients: {@code
-   * session.timeout.ms} is {@code KAFKA_CFG_SESSION_TIMEOUT_MS}.
-   */
-  public static String kafkaVariable(String property) {
-    return KafkaClientEnv.PREFIX + property.toUpperCase(Locale.ROOT).replace('.', '_');
   }
 
   /** The environment, a copy the caller may change. */

@@ -28,6 +28,14 @@ public final class KafkaClientEnv {
     return props;
   }
 
+  /**
+   * The variable that passes {@code property} through, the inverse of {@link #properties}: {@code
+   * session.timeout.ms} is {@code KAFKA_CFG_SESSION_TIMEOUT_MS}.
+   */
+  public static String variable(String property) {
+    return PREFIX + property.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
   /** Whether a Kafka property holds a secret that must never be logged. */
   public static boolean isSecret(String property) {
     String p = property.toLowerCase(Locale.ROOT);

@@ -146,9 +146,7 @@ public record StreamAppConfig(
     Map<String, Object> props = new HashMap<>();
     kafkaProperties.forEach(
         (name, value) -> {
-          if (!name.matches(
-              "(producer|consumer|main\\.consumer|restore\\.consumer"
-                  + "|global\\.consumer|admin)\\..*")) {
+          if (!StreamsProperties.CLIENT_PREFIX.matcher(name).find()) {
             props.put(name, value);
           }
         });

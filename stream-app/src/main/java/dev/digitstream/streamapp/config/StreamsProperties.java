@@ -2,9 +2,9 @@ package dev.digitstream.streamapp.config;
 
 import dev.digitstream.common.kafka.KafkaClientEnv;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
@@ -31,14 +31,22 @@ final class StreamsProperties {
           StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
           LEAVE_GROUP_ON_CLOSE);
 
+  /**
+   * The prefixes of settings aimed at one of Kafka Streams' clients ({@code producer.acks}, {@code
+   * main.consumer.max.poll.records}, ...).
+   */
+  static final Pattern CLIENT_PREFIX =
+      Pattern.compile(
+          "^(producer|consumer|main\\.consumer|restore\\.consumer|global\\.consumer|admin)\\.");
+
   private StreamsProperties() {}
 
   /** Adds to {@code problems} each pass-through property the delivery guarantee forbids. */
   static void checkPassThrough(Map<String, String> kafkaProperties, List<String> problems) {
     kafkaProperties.forEach(
         (name, value) -> {
-          String bare = name.replaceFirst("^(producer|main\\.consumer|consumer)\\.", "");
-          String variable = KafkaClientEnv.PREFIX + name.toUpperCase(Locale.ROOT).replace('.', '_');
+          String bare = CLIENT_PREFIX.matcher(name).replaceFirst("");
+          String variable = KafkaClientEnv.variable(name);
           if (GUARDED.contains(name)) {
             problems.add(variable + " cannot be set: the stream-app sets " + name + " itself");
           } else if (bare.equals(ProducerConfig.ACKS_CONFIG)

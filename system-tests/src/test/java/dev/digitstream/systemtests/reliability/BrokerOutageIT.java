@@ -3,12 +3,12 @@ package dev.digitstream.systemtests.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.digitstream.common.kafka.KafkaClientEnv;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.testsupport.PrometheusScrape;
-import dev.digitstream.testsupport.StreamAppEnv;
 import dev.digitstream.testsupport.StreamAppProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ class BrokerOutageIT {
       env.put(StreamAppConfig.STREAM_THREADS, "4");
       env.put(StreamAppConfig.BATCH_MAX_SIZE, "4096");
       env.put(StreamAppConfig.BATCH_MAX_DELAY_MS, "20000");
-      env.put(StreamAppEnv.kafkaVariable("producer.max.block.ms"), "4000");
+      env.put(KafkaClientEnv.variable("producer.max.block.ms"), "4000");
       try (StreamAppProcess app = StreamAppProcess.start(env, "broker-outage").awaitReady()) {
         long pid = app.pid();
         var load = FaultFixture.load(env, records, 1000);
@@ -116,8 +116,8 @@ class BrokerOutageIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(data, true, Map.of())) {
       Map<String, String> env = FaultFixture.appEnv(kafka, "outage-long", 4);
       env.put(StreamAppConfig.BATCH_MAX_DELAY_MS, "400");
-      env.put(StreamAppEnv.kafkaVariable("producer.max.block.ms"), "4000");
-      env.put(StreamAppEnv.kafkaVariable("task.timeout.ms"), "10000");
+      env.put(KafkaClientEnv.variable("producer.max.block.ms"), "4000");
+      env.put(KafkaClientEnv.variable("task.timeout.ms"), "10000");
       StreamAppProcess app = StreamAppProcess.start(env, "broker-outage-long-0").awaitReady();
       Path firstLog = app.log();
       try {

@@ -3,12 +3,12 @@ package dev.digitstream.systemtests.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.digitstream.common.kafka.KafkaClientEnv;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.Verification;
 import dev.digitstream.streamapp.config.StreamAppConfig;
 import dev.digitstream.testsupport.PrometheusScrape;
-import dev.digitstream.testsupport.StreamAppEnv;
 import dev.digitstream.testsupport.StreamAppProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +49,7 @@ class GracefulStopIT {
         Admin admin = Admin.create(kafka.clientProperties())) {
       Map<String, String> env = FaultFixture.appEnv(kafka, "graceful", PARTITIONS);
       // Kafka's default (45 s) is what a member that does not leave the group would cost
-      env.remove(StreamAppEnv.kafkaVariable(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
+      env.remove(KafkaClientEnv.variable(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
       Group group =
           new Group(
               admin, env.get(StreamAppConfig.APPLICATION_ID), env.get(StreamAppConfig.INPUT_TOPIC));
@@ -150,7 +150,7 @@ class GracefulStopIT {
         StreamAppConfig.STATE_DIR, Path.of(env.get(StreamAppConfig.STATE_DIR), name).toString());
     // Kafka Streams prefixes its clients' ids with client.id: that tells the members apart
     own.put(
-        StreamAppEnv.kafkaVariable(CommonClientConfigs.CLIENT_ID_CONFIG),
+        KafkaClientEnv.variable(CommonClientConfigs.CLIENT_ID_CONFIG),
         env.get(StreamAppConfig.APPLICATION_ID) + "-" + name);
     return own;
   }

@@ -15,6 +15,10 @@ import java.util.Optional;
  *   <li>{@value #DECISION_KEY}: the latest {@link Decision} as JSON. One key, so compaction keeps
  *       only the latest; each decision names the version it replaced, so a rollback needs no
  *       history.
+ *   <li>{@code status/<version>}: a {@link ModelStatus}, for a version that must not be shadowed
+ *       again: rejected by the gate, rolled back, or retired after its probation;
+ *   <li>{@code report/<version>/<replica>}: a {@link ShadowReport}, one replica's latest figures
+ *       for the version it scores in shadow; deleted (tombstoned) once that version is judged.
  * </ul>
  */
 public final class ModelTopic {
@@ -28,8 +32,13 @@ public final class ModelTopic {
   /** The key of the one decision record. */
   public static final String DECISION_KEY = "decision";
 
+  /** The default name of the topic of lifecycle events (JSON {@link ModelEvent}s). */
+  public static final String DEFAULT_EVENTS_NAME = "model-events";
+
   static final String MANIFEST_PREFIX = "manifest/";
   static final String CHUNK_PREFIX = "chunk/";
+  static final String STATUS_PREFIX = "status/";
+  static final String REPORT_PREFIX = "report/";
 
   private ModelTopic() {}
 
@@ -54,6 +63,16 @@ public final class ModelTopic {
     return CHUNK_PREFIX + version + "/" + index;
   }
 
+  /** {@code status/<version>}. */
+  public static String statusKey(String version) {
+    return STATUS_PREFIX + version;
+  }
+
+  /** {@code report/<version>/<replica>}. */
+  public static String reportKey(String version, String replica) {
+    return REPORT_PREFIX + version + "/" + replica;
+  }
+
   /** How many chunks hold {@code size} bytes: at least one, even for an empty file. */
   public static int chunkCount(long size) {
     if (size < 0) {
@@ -74,6 +93,35 @@ public final class ModelTopic {
       return Optional.empty();
     }
     return Optional.of(key.substring(MANIFEST_PREFIX.length()));
+  }
+
+  /** The version a status key names, or empty for any other key. */
+  public static Optional<String> statusVersion(String key) {
+    if (key == null || !key.startsWith(STATUS_PREFIX) || key.length() == STATUS_PREFIX.length()) {
+      return Optional.empty();
+    }
+    return Optional.of(key.substring(STATUS_PREFIX.length()));
+  }
+
+  /**
+   * The report a key names.
+   *
+   * @param version the version scored in shadow (version ids hold no {@code /})
+   * @param replica the replica that scored it
+   */
+  public record ReportKey(String version, String replica) {}
+
+  /** Parses {@code report/<version>/<replica>}; empty for any other key. */
+  public static Optional<ReportKey> report(String key) {
+    if (key == null || !key.startsWith(REPORT_PREFIX)) {
+      return Optional.empty();
+    }
+    int slash = key.indexOf('/', REPORT_PREFIX.length());
+    if (slash <= REPORT_PREFIX.length() || slash == key.length() - 1) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ReportKey(key.substring(REPORT_PREFIX.length(), slash), key.substring(slash + 1)));
   }
 
   /**

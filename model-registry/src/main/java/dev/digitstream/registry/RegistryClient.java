@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,12 +81,26 @@ public final class RegistryClient implements AutoCloseable {
    * @param replicationFactor replicas of the partition; 0 or less for the broker's default
    */
   public void createTopic(int replicationFactor) {
+    create(topic, ModelTopic.topicConfig(), replicationFactor);
+  }
+
+  /**
+   * Creates an events topic ({@link ModelEvents}): one partition, so events read in the order they
+   * were written, and the broker's default retention; nothing when it exists.
+   */
+  public void createEventsTopic(String eventsTopic, int replicationFactor) {
+    if (TopicScan.describe(admin(), eventsTopic, servers, DEFAULT_TIMEOUT).isEmpty()) {
+      create(eventsTopic, Map.of(), replicationFactor);
+    }
+  }
+
+  private void create(String name, Map<String, String> configs, int replicationFactor) {
     NewTopic newTopic =
         new NewTopic(
-                topic,
+                name,
                 Optional.of(1),
                 replicationFactor > 0 ? Optional.of((short) replicationFactor) : Optional.empty())
-            .configs(ModelTopic.topicConfig());
+            .configs(configs);
     try {
       admin()
           .createTopics(List.of(newTopic))
@@ -94,15 +109,15 @@ public final class RegistryClient implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new RegistryException(
           e.getCause() instanceof TopicExistsException
-              ? "topic %s already exists on %s".formatted(topic, servers)
+              ? "topic %s already exists on %s".formatted(name, servers)
               : "cannot create topic %s on %s: %s"
-                  .formatted(topic, servers, e.getCause().getMessage()),
+                  .formatted(name, servers, e.getCause().getMessage()),
           e.getCause());
     } catch (TimeoutException e) {
       throw new RegistryException(TopicCheck.unreachableMessage(servers, DEFAULT_TIMEOUT), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RegistryException("interrupted while creating topic " + topic, e);
+      throw new RegistryException("interrupted while creating topic " + name, e);
     }
   }
 
@@ -164,7 +179,7 @@ public final class RegistryClient implements AutoCloseable {
     return new Published(manifest, true);
   }
 
-  /** The manifests and the latest decision, read from the topic's beginning to its current end. */
+  /** What the topic holds, read from its beginning to its current end. */
   public RegistrySnapshot read(Duration timeout) {
     SnapshotCollector collector = new SnapshotCollector();
     TopicScan.scan(admin(), kafkaProperties, topic, timeout, collector::accept);
@@ -204,6 +219,8 @@ public final class RegistryClient implements AutoCloseable {
   /**
    * Records that {@code version} serves from now on: sequence = the latest decision's + 1, previous
    * = the version it decided. Refuses a version with no manifest, and the version already serving.
+   * A rollback also marks the version rolled back from {@link ModelStatus#REJECTED}, in the same
+   * write.
    *
    * @param action {@link Decision#PROMOTE} or {@link Decision#ROLLBACK}
    * @param reason why (may be null)
@@ -231,8 +248,46 @@ public final class RegistryClient implements AutoCloseable {
             latest.map(Decision::version).orElse(null),
             reason,
             Instant.now().truncatedTo(ChronoUnit.MILLIS));
-    writer.write(ModelTopic.DECISION_KEY, RegistryJson.write(decision), "decision");
+    LinkedHashMap<String, byte[]> records = new LinkedHashMap<>();
+    if (Decision.ROLLBACK.equals(action) && decision.previous() != null) {
+      // the version rolled back from is out of the running: never shadowed again
+      records.put(
+          ModelTopic.statusKey(decision.previous()),
+          RegistryJson.write(
+              new ModelStatus(
+                  decision.previous(),
+                  ModelStatus.REJECTED,
+                  "rolled back to " + version + (reason == null ? "" : ": " + reason),
+                  decision.at())));
+    }
+    records.put(ModelTopic.DECISION_KEY, RegistryJson.write(decision));
+    writer.write(records, "decision");
     return decision;
+  }
+
+  /** Records that a version is out of the running for good ({@link ModelStatus}). */
+  public ModelStatus judge(String version, String state, String reason) {
+    ModelStatus status =
+        new ModelStatus(version, state, reason, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    writer.write(ModelTopic.statusKey(version), RegistryJson.write(status), "status of " + version);
+    return status;
+  }
+
+  /** Writes one replica's latest shadow figures, replacing its previous report. */
+  public void report(ShadowReport report) {
+    writer.write(
+        ModelTopic.reportKey(report.version(), report.replica()),
+        RegistryJson.write(report),
+        "shadow report");
+  }
+
+  /** Deletes the reports of these replicas for a version (tombstones), once it is judged. */
+  public void forgetReports(String version, Collection<String> replicas) {
+    LinkedHashMap<String, byte[]> tombstones = new LinkedHashMap<>();
+    replicas.forEach(replica -> tombstones.put(ModelTopic.reportKey(version, replica), null));
+    if (!tombstones.isEmpty()) {
+      writer.write(tombstones, "tombstones of the reports on " + version);
+    }
   }
 
   @Override

@@ -43,4 +43,17 @@ class ModelTopicTest {
   void shouldConfigureACompactedTopic() {
     assertThat(ModelTopic.topicConfig()).containsEntry("cleanup.policy", "compact");
   }
+
+  @Test
+  void shouldParseOnlyWellFormedStatusAndReportKeys() {
+    assertThat(ModelTopic.statusVersion(ModelTopic.statusKey("0f3c"))).contains("0f3c");
+    assertThat(ModelTopic.statusVersion("status/")).isEmpty();
+    assertThat(ModelTopic.statusVersion("manifest/0f3c")).isEmpty();
+    assertThat(ModelTopic.report(ModelTopic.reportKey("0f3c", "host-1.example-42")))
+        .contains(new ModelTopic.ReportKey("0f3c", "host-1.example-42"));
+    assertThat(ModelTopic.report("report/0f3c")).isEmpty();
+    assertThat(ModelTopic.report("report/0f3c/")).isEmpty();
+    assertThat(ModelTopic.report("report//r")).isEmpty();
+    assertThat(ModelTopic.report(null)).isEmpty();
+  }
 }

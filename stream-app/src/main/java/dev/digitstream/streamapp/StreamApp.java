@@ -2,6 +2,7 @@ package dev.digitstream.streamapp;
 
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.Nd4jRuntime;
+import dev.digitstream.registry.ModelEvents;
 import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.batching.ModelGeneration;
 import dev.digitstream.streamapp.config.StreamAppConfig;
@@ -149,8 +150,12 @@ public final class StreamApp implements AutoCloseable {
             ? null
             : new ModelFollower(
                     initial.registry(),
+                    new ModelEvents(
+                        config.clientProperties(), config.modelEventsTopic(), replicaId()),
                     config.clientProperties(),
                     config.modelTopic(),
+                    config.applicationId() + "-model-decider",
+                    config.gate(),
                     initial.decision(),
                     batchers,
                     metrics.model(),
@@ -166,6 +171,20 @@ public final class StreamApp implements AutoCloseable {
         http.port());
     return new StreamApp(
         config, streams, batchers, http, registry, streamsMetrics, initial, follower);
+  }
+
+  /**
+   * This replica's name in shadow reports and events: host and process id, so that two replicas on
+   * one host differ, and a restarted one reports afresh.
+   */
+  private static String replicaId() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown-host";
+    }
+    return host.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + ProcessHandle.current().pid();
   }
 
   /** The configuration with the changelog's replicas capped to the cluster's size. */

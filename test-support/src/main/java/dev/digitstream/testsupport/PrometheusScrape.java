@@ -1,6 +1,8 @@
 package dev.digitstream.testsupport;
 
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +30,51 @@ public final class PrometheusScrape {
         .filter(l -> l.startsWith(metric + "{") || l.startsWith(metric + " "))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
+  }
+
+  /**
+   * The cumulative buckets of a histogram ({@code <histogram>_bucket} samples), summed over its
+   * other labels, by upper bound ({@code +Inf} as {@link Double#POSITIVE_INFINITY}).
+   */
+  public static SortedMap<Double, Double> buckets(String scrape, String histogram) {
+    Pattern sample =
+        Pattern.compile(
+            "^" + Pattern.quote(histogram) + "_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*\\} (\\S+)$");
+    SortedMap<Double, Double> buckets = new TreeMap<>();
+    scrape
+        .lines()
+        .map(sample::matcher)
+        .filter(Matcher::matches)
+        .forEach(
+            m ->
+                buckets.merge(
+                    m.group(1).equals("+Inf")
+                        ? Double.POSITIVE_INFINITY
+                        : Double.parseDouble(m.group(1)),
+                    Double.parseDouble(m.group(2)),
+                    Double::sum));
+    return buckets;
+  }
+
+  /**
+   * The {@code q} quantile of what was observed between two scrapes of the same histogram ({@link
+   * #buckets}): the upper bound of the first bucket that holds it; NaN when nothing was observed.
+   */
+  public static double quantileBetween(
+      SortedMap<Double, Double> before, SortedMap<Double, Double> after, double q) {
+    double total =
+        after.getOrDefault(Double.POSITIVE_INFINITY, 0.0)
+            - before.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+    if (total <= 0) {
+      return Double.NaN;
+    }
+    for (var bucket : after.entrySet()) {
+      double count = bucket.getValue() - before.getOrDefault(bucket.getKey(), 0.0);
+      if (count >= q * total) {
+        return bucket.getKey();
+      }
+    }
+    return Double.POSITIVE_INFINITY;
   }
 
   /** The names of the metrics with a sample in the scrape (without labels). */

@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
 public final class Batchers {
 
   private volatile ModelGeneration generation;
+  private volatile Shadow shadow;
   private final long maxDelayMs;
   private final BatchMetrics metrics;
   private final LongSupplier wallClockMs;
@@ -58,7 +59,7 @@ public final class Batchers {
   public ThreadBatcher forCurrentThread() {
     return byThread.computeIfAbsent(
         Thread.currentThread(),
-        t -> new ThreadBatcher(this::generation, maxDelayMs, metrics, monotonicMs));
+        t -> new ThreadBatcher(this::generation, this::shadow, maxDelayMs, metrics, monotonicMs));
   }
 
   /** The model served now. */
@@ -72,6 +73,19 @@ public final class Batchers {
    */
   public void serve(ModelGeneration next) {
     generation = next;
+  }
+
+  /** The version scored in shadow now, or null for none. */
+  public Shadow shadow() {
+    return shadow;
+  }
+
+  /**
+   * Scores {@code next} in shadow from each stream thread's next batch on (null: none). A shadow
+   * whose score compares with another version than the one served is not run.
+   */
+  public void shadow(Shadow next) {
+    shadow = next;
   }
 
   /** The current wall-clock time, read afresh. */

@@ -3,6 +3,7 @@ package dev.digitstream.streamapp.batching;
 import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LoadedModel;
+import dev.digitstream.model.ModelMetadata;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,18 +18,20 @@ import java.util.function.Supplier;
  */
 public final class ModelGeneration {
 
-  private final String version;
+  private final ModelMetadata metadata;
   private final BlockingQueue<BatchClassifier> warmed;
   private final Supplier<BatchClassifier> fallback;
 
   /**
-   * @param version the model's version id
+   * @param metadata the model's metadata
    * @param warmed ready copies, one per expected stream thread
    * @param fallback makes a copy for a thread that finds none left (threads added later)
    */
   public ModelGeneration(
-      String version, Iterable<BatchClassifier> warmed, Supplier<BatchClassifier> fallback) {
-    this.version = version;
+      ModelMetadata metadata,
+      Iterable<BatchClassifier> warmed,
+      Supplier<BatchClassifier> fallback) {
+    this.metadata = metadata;
     this.warmed = new LinkedBlockingQueue<>();
     warmed.forEach(this.warmed::add);
     this.fallback = fallback;
@@ -43,8 +46,7 @@ public final class ModelGeneration {
     for (int i = 0; i < copies; i++) {
       warmed.add(warmedUp(model, maxBatch));
     }
-    return new ModelGeneration(
-        model.metadata().versionId(), warmed, () -> warmedUp(model, maxBatch));
+    return new ModelGeneration(model.metadata(), warmed, () -> warmedUp(model, maxBatch));
   }
 
   private static BatchClassifier warmedUp(LoadedModel model, int maxBatch) {
@@ -59,7 +61,11 @@ public final class ModelGeneration {
   }
 
   public String version() {
-    return version;
+    return metadata.versionId();
+  }
+
+  public ModelMetadata metadata() {
+    return metadata;
   }
 
   /** A copy of the model for the calling thread alone. */

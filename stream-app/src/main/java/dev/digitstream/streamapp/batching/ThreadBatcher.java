@@ -4,7 +4,9 @@ import dev.digitstream.contract.Prediction;
 import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -17,11 +19,19 @@ import java.util.function.Supplier;
  */
 public final class ThreadBatcher {
 
-  private record Entry(PredictionSink owner, long sequence, byte[] image) {}
+  private record Entry(PredictionSink owner, long sequence, byte[] image, int label) {}
 
   private final Supplier<ModelGeneration> served;
+  private final Supplier<Shadow> shadowed;
   private ModelGeneration generation;
   private BatchClassifier classifier;
+  private ModelGeneration replaced;
+  private Shadow shadow;
+  private BatchClassifier shadowClassifier;
+
+  /** This thread's copies of the models it serves and scores: a promotion reuses them. */
+  private final Map<ModelGeneration, BatchClassifier> copies = new IdentityHashMap<>();
+
   private final int maxSize;
   private final long maxDelayMs;
   private final BatchMetrics metrics;
@@ -33,17 +43,20 @@ public final class ThreadBatcher {
 
   /**
    * @param served the model served now, looked at before each batch
+   * @param shadowed the version scored in shadow now (null for none), looked at before each batch
    * @param monotonicMs a monotonic clock in milliseconds, read afresh on each call: a wall clock
    *     stepped back would hold delay flushes until it caught up
    */
   public ThreadBatcher(
       Supplier<ModelGeneration> served,
+      Supplier<Shadow> shadowed,
       long maxDelayMs,
       BatchMetrics metrics,
       LongSupplier monotonicMs) {
     this.served = served;
+    this.shadowed = shadowed;
     this.generation = served.get();
-    this.classifier = generation.take();
+    this.classifier = copyOf(generation);
     this.monotonicMs = monotonicMs;
     this.maxSize = classifier.maxBatch();
     this.maxDelayMs = maxDelayMs;
@@ -52,8 +65,12 @@ public final class ThreadBatcher {
     this.images = new ArrayList<>(maxSize);
   }
 
-  /** Adds an image; runs the batch when it is full. */
-  public void add(PredictionSink owner, long sequence, byte[] image) {
+  /**
+   * Adds an image; runs the batch when it is full.
+   *
+   * @param label the image's label (0-9), or -1 when it has none
+   */
+  public void add(PredictionSink owner, long sequence, byte[] image, int label) {
     if (entries.isEmpty()) {
       // Not the stream thread's cached time (ProcessorContext.currentSystemTimeMs): Kafka Streams
       // refreshes it once per poll loop, so after a batch has run it lags by that inference, and
@@ -61,7 +78,7 @@ public final class ThreadBatcher {
       // batches did while draining a backlog).
       oldestMs = monotonicMs.getAsLong();
     }
-    entries.add(new Entry(owner, sequence, image));
+    entries.add(new Entry(owner, sequence, image, label));
     pending.incrementAndGet();
     if (entries.size() >= maxSize) {
       flush(FlushReason.SIZE);
@@ -92,12 +109,14 @@ public final class ThreadBatcher {
       }
       ModelGeneration now = served.get();
       if (now != generation) { // a new model: switch at this batch boundary
+        replaced = generation;
         generation = now;
-        classifier = now.take();
+        classifier = copyOf(now);
       }
       BatchClassifier.Result result = classifier.classify(images);
       metrics.batch(reason, entries.size(), result);
       List<Prediction> predictions = result.predictions();
+      scoreInShadow(predictions);
       for (int i = 0; i < entries.size(); i++) {
         Entry e = entries.get(i);
         e.owner().accept(e.sequence(), predictions.get(i));
@@ -107,6 +126,49 @@ public final class ThreadBatcher {
       entries.clear();
       images.clear();
     }
+  }
+
+  /**
+   * Runs the version in shadow on the batch just classified, if there is one for the model that
+   * computed it, and counts how the two did; its predictions go nowhere.
+   */
+  private void scoreInShadow(List<Prediction> predictions) {
+    Shadow now = shadowed.get();
+    if (now == null || !now.score().serving().equals(generation.version())) {
+      return;
+    }
+    if (now != shadow) { // a new version in shadow: take its copy at this batch boundary
+      shadow = now;
+      shadowClassifier = copyOf(now.generation());
+    }
+    int[] labels = new int[entries.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = entries.get(i).label();
+    }
+    long start = System.nanoTime();
+    List<Prediction> shadowPredictions = shadowClassifier.classify(images).predictions();
+    long nanos = System.nanoTime() - start;
+    now.score().batch(predictions, shadowPredictions, labels, nanos);
+    metrics.shadowBatch(nanos, predictions, shadowPredictions);
+  }
+
+  /**
+   * This thread's copy of {@code model}: the one it already holds when the model served or scored
+   * before (a promoted shadow, a replaced model back in shadow for its successor's probation or
+   * served again after a rollback), else a new one. Copies of models neither served, replaced last,
+   * nor scored are let go.
+   */
+  private BatchClassifier copyOf(ModelGeneration model) {
+    BatchClassifier copy = copies.computeIfAbsent(model, ModelGeneration::take);
+    copies
+        .keySet()
+        .removeIf(
+            g ->
+                g != model
+                    && g != generation
+                    && g != replaced
+                    && (shadow == null || g != shadow.generation()));
+    return copy;
   }
 
   /**

@@ -25,6 +25,10 @@ final class SettingRules {
     return new Between(min, max);
   }
 
+  static Rule fraction(double min, double max) {
+    return new Fraction(min, max);
+  }
+
   static Rule oneOf(String... allowed) {
     return new OneOf(List.of(allowed));
   }
@@ -54,6 +58,20 @@ final class SettingRules {
       // null: a default computed at start-up
       if (value != null && ((Integer) value < min || (Integer) value > max)) {
         throw problem("%s must be between %d and %d, got %d".formatted(name, min, max, value));
+      }
+    }
+
+    @Override
+    public String doc() {
+      return min + " to " + max;
+    }
+  }
+
+  private record Fraction(double min, double max) implements Rule {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value != null && !((Double) value >= min && (Double) value <= max)) {
+        throw problem("%s must be between %s and %s, got %s".formatted(name, min, max, value));
       }
     }
 

@@ -1,6 +1,7 @@
 package dev.digitstream.streamapp.config;
 
 import dev.digitstream.common.kafka.KafkaClientEnv;
+import dev.digitstream.streamapp.lifecycle.GatePolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,8 @@ public record StreamAppConfig(
     String dlqTopic,
     Path modelPath,
     String modelTopic,
+    String modelEventsTopic,
+    GatePolicy gate,
     int batchMaxSize,
     long batchMaxDelayMs,
     int streamThreads,
@@ -50,6 +53,14 @@ public record StreamAppConfig(
   public static final String DLQ_TOPIC = "DLQ_TOPIC";
   public static final String MODEL_PATH = "MODEL_PATH";
   public static final String MODEL_TOPIC = "MODEL_TOPIC";
+  public static final String MODEL_EVENTS_TOPIC = "MODEL_EVENTS_TOPIC";
+  public static final String GATE = "GATE";
+  public static final String GATE_MIN_RECORDS = "GATE_MIN_RECORDS";
+  public static final String GATE_TOLERANCE = "GATE_TOLERANCE";
+  public static final String GATE_FLOOR = "GATE_FLOOR";
+  public static final String GATE_CONFIDENCE = "GATE_CONFIDENCE";
+  public static final String GATE_MAX_DISAGREEMENT = "GATE_MAX_DISAGREEMENT";
+  public static final String PROBATION_RECORDS = "PROBATION_RECORDS";
   public static final String BATCH_MAX_SIZE = "BATCH_MAX_SIZE";
   public static final String BATCH_MAX_DELAY_MS = "BATCH_MAX_DELAY_MS";
   public static final String STREAM_THREADS = "STREAM_THREADS";
@@ -81,6 +92,15 @@ public record StreamAppConfig(
             (String) v.get(DLQ_TOPIC),
             Path.of((String) v.get(MODEL_PATH)),
             ((String) v.get(MODEL_TOPIC)).trim(),
+            ((String) v.get(MODEL_EVENTS_TOPIC)).trim(),
+            new GatePolicy(
+                "auto".equals(v.get(GATE)),
+                (Integer) v.get(GATE_MIN_RECORDS),
+                (Double) v.get(GATE_TOLERANCE),
+                (Double) v.get(GATE_FLOOR),
+                (Double) v.get(GATE_CONFIDENCE),
+                (Double) v.get(GATE_MAX_DISAGREEMENT),
+                (Integer) v.get(PROBATION_RECORDS)),
             (Integer) v.get(BATCH_MAX_SIZE),
             (Integer) v.get(BATCH_MAX_DELAY_MS),
             (Integer) v.get(STREAM_THREADS),
@@ -121,6 +141,8 @@ public record StreamAppConfig(
         dlqTopic,
         modelPath,
         modelTopic,
+        modelEventsTopic,
+        gate,
         batchMaxSize,
         batchMaxDelayMs,
         streamThreads,
@@ -181,7 +203,8 @@ public record StreamAppConfig(
   public String toString() {
     Map<String, String> masked = KafkaClientEnv.masked(kafkaProperties);
     return ("StreamAppConfig[bootstrapServers=%s, applicationId=%s, inputTopic=%s, outputTopic=%s,"
-            + " dlqTopic=%s, modelPath=%s, batchMaxSize=%d, batchMaxDelayMs=%d, streamThreads=%d,"
+            + " dlqTopic=%s, modelPath=%s, modelTopic=%s, modelEventsTopic=%s, gate=%s,"
+            + " batchMaxSize=%d, batchMaxDelayMs=%d, streamThreads=%d,"
             + " nd4jThreads=%d, processingGuarantee=%s, commitIntervalMs=%d, metrics=%s:%d,"
             + " createTopics=%s, topicPartitions=%d, rollingAccuracyWindow=%d, stateDir=%s,"
             + " changelogReplicationFactor=%d, changelogMinInsyncReplicas=%d,"
@@ -193,6 +216,9 @@ public record StreamAppConfig(
             outputTopic,
             dlqTopic,
             modelPath,
+            modelTopic,
+            modelEventsTopic,
+            gate,
             batchMaxSize,
             batchMaxDelayMs,
             streamThreads,

@@ -1,6 +1,7 @@
 package dev.digitstream.streamapp.config;
 
 import static dev.digitstream.streamapp.config.SettingRules.between;
+import static dev.digitstream.streamapp.config.SettingRules.fraction;
 import static dev.digitstream.streamapp.config.SettingRules.nonEmpty;
 import static dev.digitstream.streamapp.config.SettingRules.oneOf;
 import static dev.digitstream.streamapp.config.StreamAppConfig.APPLICATION_ID;
@@ -13,14 +14,22 @@ import static dev.digitstream.streamapp.config.StreamAppConfig.COMMIT_INTERVAL_M
 import static dev.digitstream.streamapp.config.StreamAppConfig.CREATE_TOPICS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.DLQ_TOPIC;
 import static dev.digitstream.streamapp.config.StreamAppConfig.EXACTLY_ONCE_V2;
+import static dev.digitstream.streamapp.config.StreamAppConfig.GATE;
+import static dev.digitstream.streamapp.config.StreamAppConfig.GATE_CONFIDENCE;
+import static dev.digitstream.streamapp.config.StreamAppConfig.GATE_FLOOR;
+import static dev.digitstream.streamapp.config.StreamAppConfig.GATE_MAX_DISAGREEMENT;
+import static dev.digitstream.streamapp.config.StreamAppConfig.GATE_MIN_RECORDS;
+import static dev.digitstream.streamapp.config.StreamAppConfig.GATE_TOLERANCE;
 import static dev.digitstream.streamapp.config.StreamAppConfig.INPUT_TOPIC;
 import static dev.digitstream.streamapp.config.StreamAppConfig.KAFKA_BOOTSTRAP_SERVERS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.METRICS_BIND_ADDRESS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.METRICS_PORT;
+import static dev.digitstream.streamapp.config.StreamAppConfig.MODEL_EVENTS_TOPIC;
 import static dev.digitstream.streamapp.config.StreamAppConfig.MODEL_PATH;
 import static dev.digitstream.streamapp.config.StreamAppConfig.MODEL_TOPIC;
 import static dev.digitstream.streamapp.config.StreamAppConfig.ND4J_THREADS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.OUTPUT_TOPIC;
+import static dev.digitstream.streamapp.config.StreamAppConfig.PROBATION_RECORDS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.PROCESSING_GUARANTEE;
 import static dev.digitstream.streamapp.config.StreamAppConfig.ROLLING_ACCURACY_WINDOW;
 import static dev.digitstream.streamapp.config.StreamAppConfig.STATE_DIR;
@@ -90,6 +99,70 @@ public final class StreamAppSettings {
               "the compacted topic of model versions and decisions (docs/model-lifecycle.md): the"
                   + " app serves the version last decided there and follows each new decision at"
                   + " a batch boundary; empty: serve MODEL_PATH only")
+          .define(
+              MODEL_EVENTS_TOPIC,
+              Type.STRING,
+              "model-events",
+              MEDIUM,
+              "topic of model lifecycle events (JSON, one per transition); empty: log lines only")
+          .define(
+              GATE,
+              Type.STRING,
+              "auto",
+              oneOf("auto", "manual"),
+              MEDIUM,
+              "who decides on a model in shadow: `auto`, the gate below (one replica decides for"
+                  + " all); `manual`, a person with `trainer promote` (replicas still score and"
+                  + " report)")
+          .define(
+              GATE_MIN_RECORDS,
+              Type.INT,
+              2000,
+              between(1, 1_000_000_000),
+              MEDIUM,
+              "labelled records, summed over replicas, a candidate is judged on; with no label"
+                  + " among this many records, the label-free rule (`GATE_MAX_DISAGREEMENT`)"
+                  + " applies")
+          .define(
+              GATE_TOLERANCE,
+              Type.DOUBLE,
+              0.005,
+              fraction(0, 1),
+              MEDIUM,
+              "how much less accurate than the serving model a candidate may be: the lower bound"
+                  + " of the paired difference must be at least minus this")
+          .define(
+              GATE_FLOOR,
+              Type.DOUBLE,
+              0.97,
+              fraction(0, 1),
+              MEDIUM,
+              "the accuracy a candidate must reach; a promoted model whose accuracy is below it"
+                  + " (upper bound) during its probation is rolled back")
+          .define(
+              GATE_CONFIDENCE,
+              Type.DOUBLE,
+              0.95,
+              fraction(0.5, 0.9999),
+              MEDIUM,
+              "confidence of the one-sided bounds behind every gate and rollback judgement")
+          .define(
+              GATE_MAX_DISAGREEMENT,
+              Type.DOUBLE,
+              0.02,
+              fraction(0, 1),
+              MEDIUM,
+              "label-free rule: a candidate is promoted when its test accuracy reaches"
+                  + " `GATE_FLOOR` and its disagreement with the serving model (upper bound) is"
+                  + " at most this")
+          .define(
+              PROBATION_RECORDS,
+              Type.INT,
+              2000,
+              between(0, 1_000_000_000),
+              MEDIUM,
+              "labelled records after a promotion during which the replaced model is scored in"
+                  + " shadow, and an automatic rollback may follow; 0: no probation")
           .define(
               BATCH_MAX_SIZE,
               Type.INT,
@@ -270,6 +343,13 @@ public final class StreamAppSettings {
           yield Integer.parseInt(value);
         } catch (NumberFormatException e) {
           throw SettingRules.problem(key.name + " must be an integer, got '" + raw + "'");
+        }
+      }
+      case DOUBLE -> {
+        try {
+          yield Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+          throw SettingRules.problem(key.name + " must be a number, got '" + raw + "'");
         }
       }
       case BOOLEAN ->

@@ -2,17 +2,29 @@ package dev.digitstream.streamapp.lifecycle;
 
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.registry.Decision;
-import dev.digitstream.registry.ModelTopic;
+import dev.digitstream.registry.ModelEvent;
+import dev.digitstream.registry.ModelEvents;
+import dev.digitstream.registry.ModelManifest;
 import dev.digitstream.registry.RegistryClient;
+import dev.digitstream.registry.RegistrySnapshot;
+import dev.digitstream.registry.ShadowReport;
+import dev.digitstream.registry.SnapshotCollector;
 import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.batching.ModelGeneration;
+import dev.digitstream.streamapp.batching.Shadow;
+import dev.digitstream.streamapp.batching.ShadowScore;
 import dev.digitstream.streamapp.metrics.ModelMetrics;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -22,15 +34,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the decisions on the model topic, on a thread of its own: for each decision newer than
- * the one served, fetches and checks the decided version, warms up one copy per stream thread, and
- * hands them to the {@link Batchers}, which switch at each thread's next batch boundary. Stream
- * threads never wait for any of this.
+ * A replica's side of the model lifecycle, on a thread of its own, so that stream threads never
+ * wait for a download or a warm-up. It reads the model topic as it grows (own consumer, by
+ * assignment, from the beginning) and after each poll:
  *
- * <p>It reads the topic with its own consumer, by assignment (no group), from the beginning and
- * then as it grows; only the {@code decision} key is looked at. A version that cannot be served
- * (missing or corrupt chunks, a foreign model) is refused with one ERROR line and the current model
- * stays; the next decision is followed again.
+ * <ol>
+ *   <li>follows a decision newer than the one served: the decided version (the copies already
+ *       warmed up when it was in shadow, else fetched, checked and warmed up) is handed to the
+ *       {@link Batchers}, which switch at each stream thread's next batch boundary;
+ *   <li>keeps the right version in shadow ({@link RegistrySnapshot#shadowTarget}): fetched, checked
+ *       and warmed up, then scored on every batch beside the serving model;
+ *   <li>every {@link #REPORT_EVERY} writes this replica's shadow figures to the topic;
+ *   <li>on the elected replica, once the topic is read to its end, lets the {@link ModelDecider}
+ *       judge.
+ * </ol>
+ *
+ * <p>A version that cannot be loaded (missing or corrupt chunks, a foreign model) is refused with
+ * an event and one ERROR line; serving goes on with the current model.
  */
 public final class ModelFollower implements AutoCloseable {
 
@@ -38,45 +58,69 @@ public final class ModelFollower implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How often a replica writes its shadow figures. */
+  static final Duration REPORT_EVERY = Duration.ofSeconds(1);
+
   private final RegistryClient registry;
+  private final ModelEvents events;
   private final Map<String, Object> clientProperties;
   private final String topic;
   private final Batchers batchers;
   private final ModelMetrics metrics;
+  private final GatePolicy policy;
+  private final DeciderElection election;
+  private final ModelDecider decider;
   private final int copies;
   private final int maxBatch;
   private final Thread thread;
+  private final SnapshotCollector collector = new SnapshotCollector();
+  private final Set<String> refused = new HashSet<>();
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private long applied;
+  private ModelGeneration replaced;
+  private long lastReport;
+  private long lastReportedScored = -1;
 
   /**
    * @param applied the sequence number of the decision served at start (0 for none)
+   * @param group the consumer group that elects the decider
    * @param copies model copies to warm up, one per stream thread
    */
   public ModelFollower(
       RegistryClient registry,
+      ModelEvents events,
       Map<String, Object> clientProperties,
       String topic,
+      String group,
+      GatePolicy policy,
       long applied,
       Batchers batchers,
       ModelMetrics metrics,
       int copies,
       int maxBatch) {
     this.registry = registry;
+    this.events = events;
     this.clientProperties = clientProperties;
     this.topic = topic;
+    this.policy = policy;
     this.applied = applied;
     this.batchers = batchers;
     this.metrics = metrics;
     this.copies = copies;
     this.maxBatch = maxBatch;
+    this.election = policy.automatic() ? new DeciderElection(clientProperties, topic, group) : null;
+    this.decider = new ModelDecider(policy, registry, events);
     this.thread = new Thread(this::run, "model-follower");
     thread.setDaemon(true);
+    metrics.bindDecider(() -> election != null && election.leader());
   }
 
   public ModelFollower start() {
     thread.start();
+    if (election != null) {
+      election.start();
+    }
     return this;
   }
 
@@ -92,7 +136,11 @@ public final class ModelFollower implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         while (running) {
-          follow(consumer.poll(POLL));
+          ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+          for (ConsumerRecord<String, byte[]> record : records) {
+            collector.accept(record.key(), record.value());
+          }
+          step(collector.snapshot(), caughtUp(consumer, partitions));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -108,55 +156,143 @@ public final class ModelFollower implements AutoCloseable {
     }
   }
 
-  /** Applies the newest decision among {@code records}, if it is newer than the one followed. */
-  private void follow(Iterable<ConsumerRecord<String, byte[]>> records) {
-    Decision latest = null;
-    for (ConsumerRecord<String, byte[]> record : records) {
-      if (ModelTopic.DECISION_KEY.equals(record.key()) && record.value() != null) {
-        Decision decision = Decision.fromJson(record.value());
-        if (latest == null || decision.sequence() > latest.sequence()) {
-          latest = decision;
-        }
-      }
+  private void step(RegistrySnapshot snapshot, boolean caughtUp) {
+    Optional<Decision> decision = snapshot.decision();
+    if (decision.isPresent() && decision.get().sequence() > applied) {
+      apply(decision.get());
     }
-    if (latest != null && latest.sequence() > applied) {
-      apply(latest);
+    String serving = batchers.generation().version();
+    keepShadow(snapshot, serving);
+    report();
+    if (caughtUp && election != null && election.leader()) {
+      decider.consider(snapshot, serving);
     }
+    Map<String, String> states = new HashMap<>(snapshot.states(serving, policy.probations()));
+    states.put(serving, RegistrySnapshot.SERVING); // also when it came from MODEL_PATH
+    metrics.states(states);
   }
 
   private void apply(Decision decision) {
     applied = decision.sequence();
-    String current = batchers.generation().version();
+    ModelGeneration current = batchers.generation();
     LOG.info(
         "model decision {}: {} {} ({}); serving {}",
         decision.sequence(),
         decision.action(),
         decision.version(),
         decision.reason(),
-        current);
-    if (decision.version().equals(current)) {
+        current.version());
+    if (decision.version().equals(current.version())) {
       metrics.followed(decision.sequence());
       return;
     }
-    LoadedModel model;
-    try {
-      model = registry.fetch(decision.version(), FETCH_TIMEOUT);
-    } catch (RuntimeException e) {
-      LOG.error(
-          "model decision {}: cannot serve {}: {}; still serving {}",
-          decision.sequence(),
-          decision.version(),
-          e.getMessage(),
-          current);
+    Optional<ModelGeneration> next = generationOf(decision.version(), "serve");
+    if (next.isEmpty()) {
       return;
     }
-    batchers.serve(ModelGeneration.warmedUp(model, copies, maxBatch));
-    metrics.served(model.metadata(), decision.sequence());
-    LOG.info(
-        "serving model {} (decision {}, test accuracy {}) from each stream thread's next batch",
+    replaced = current;
+    batchers.serve(next.get());
+    metrics.served(next.get().metadata(), decision.sequence());
+    events.emit(
+        ModelEvent.SERVING,
         decision.version(),
-        decision.sequence(),
-        model.metadata().testAccuracy());
+        "decision #%d (%s), from each stream thread's next batch; previous %s"
+            .formatted(decision.sequence(), decision.action(), current.version()));
+  }
+
+  /** Scores the version the topic says should be in shadow now, or none. */
+  private void keepShadow(RegistrySnapshot snapshot, String serving) {
+    Optional<String> target = snapshot.shadowTarget(serving, policy.probations());
+    Shadow current = batchers.shadow();
+    if (target.isEmpty()) {
+      if (current != null) {
+        batchers.shadow(null);
+        metrics.shadow(null);
+      }
+      return;
+    }
+    String version = target.get();
+    if (current != null
+        && current.score().version().equals(version)
+        && current.score().serving().equals(serving)) {
+      return;
+    }
+    ModelManifest manifest = snapshot.manifests().get(version);
+    if (refused.contains(version + "@" + manifest.sha256())) {
+      return; // refused already; a new publication of it would have another SHA-256
+    }
+    Optional<ModelGeneration> generation = generationOf(version, "shadow");
+    if (generation.isEmpty()) {
+      refused.add(version + "@" + manifest.sha256());
+      return;
+    }
+    ShadowScore score = new ShadowScore(version, serving);
+    batchers.shadow(new Shadow(generation.get(), score));
+    metrics.shadow(() -> score.report(events.source()));
+    lastReportedScored = -1;
+    boolean probation = snapshot.probation().filter(version::equals).isPresent();
+    events.emit(
+        ModelEvent.SHADOW,
+        version,
+        (probation ? "probation: the replaced version scored beside " : "scored beside ")
+            + serving);
+  }
+
+  /**
+   * Warmed-up copies of {@code version}: those this replica already has (in shadow, or served
+   * before the last swap), else fetched from the topic, checked and warmed up here; empty, with an
+   * event, when it cannot be loaded.
+   */
+  private Optional<ModelGeneration> generationOf(String version, String purpose) {
+    Shadow shadow = batchers.shadow();
+    if (shadow != null && shadow.generation().version().equals(version)) {
+      return Optional.of(shadow.generation());
+    }
+    if (replaced != null && replaced.version().equals(version)) {
+      return Optional.of(replaced);
+    }
+    try {
+      LoadedModel model = registry.fetch(version, FETCH_TIMEOUT);
+      return Optional.of(ModelGeneration.warmedUp(model, copies, maxBatch));
+    } catch (RuntimeException e) {
+      events.emit(
+          ModelEvent.REFUSED,
+          version,
+          "cannot %s it: %s; still serving %s"
+              .formatted(purpose, e.getMessage(), batchers.generation().version()));
+      return Optional.empty();
+    }
+  }
+
+  /** Writes this replica's figures for the version in shadow, when they changed. */
+  private void report() {
+    Shadow shadow = batchers.shadow();
+    long now = System.nanoTime();
+    if (shadow == null || now - lastReport < REPORT_EVERY.toNanos()) {
+      return;
+    }
+    ShadowReport report = shadow.score().report(events.source());
+    if (report.scored() == lastReportedScored) {
+      return;
+    }
+    try {
+      registry.report(report);
+      lastReport = now;
+      lastReportedScored = report.scored();
+    } catch (RuntimeException e) {
+      LOG.warn("cannot report shadow figures on {}: {}", report.version(), e.getMessage());
+    }
+  }
+
+  private static boolean caughtUp(
+      KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions) {
+    for (TopicPartition p : partitions) {
+      OptionalLong lag = consumer.currentLag(p);
+      if (lag.isEmpty() || lag.getAsLong() > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer) {
@@ -186,6 +322,9 @@ public final class ModelFollower implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    if (election != null) {
+      election.close();
+    }
     KafkaConsumer<String, byte[]> current = consumer;
     if (current != null) {
       current.wakeup(); // not an interrupt: an interrupted consumer takes 30 s to close
@@ -195,5 +334,6 @@ public final class ModelFollower implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    events.close();
   }
 }

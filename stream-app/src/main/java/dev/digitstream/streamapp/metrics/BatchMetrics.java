@@ -1,5 +1,6 @@
 package dev.digitstream.streamapp.metrics;
 
+import dev.digitstream.contract.Prediction;
 import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.streamapp.batching.FlushReason;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -8,17 +9,20 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Micro-batches: size distribution by flush reason, and the time of each step of a batch
- * (preprocess, inference, postprocess) plus inference time per image.
+ * (preprocess, inference, postprocess, and shadow inference when a model is scored in shadow) plus
+ * inference time per image; the confidences of both models on the batches scored in shadow.
  */
 public final class BatchMetrics implements MeterBinder {
 
   public static final String BATCH_SIZE = "digitstream.batch.size";
   public static final String BATCH_DURATION = "digitstream.batch.duration";
+  public static final String SHADOW_CONFIDENCE = "digitstream.model.shadow.confidence";
   public static final String INFERENCE_IMAGE_DURATION = "digitstream.inference.image.duration";
   public static final String PENDING = "digitstream.batch.pending";
 
@@ -27,6 +31,9 @@ public final class BatchMetrics implements MeterBinder {
   private Timer preprocess;
   private Timer inference;
   private Timer postprocess;
+  private Timer shadow;
+  private DistributionSummary servingConfidence;
+  private DistributionSummary shadowConfidence;
   private Timer perImage;
 
   public BatchMetrics(int maxBatch) {
@@ -48,6 +55,9 @@ public final class BatchMetrics implements MeterBinder {
     preprocess = stepTimer(registry, "preprocess");
     inference = stepTimer(registry, "inference");
     postprocess = stepTimer(registry, "postprocess");
+    shadow = stepTimer(registry, "shadow");
+    servingConfidence = confidence(registry, "serving");
+    shadowConfidence = confidence(registry, "shadow");
     perImage =
         Timer.builder(INFERENCE_IMAGE_DURATION)
             .description("Inference time per image (batch inference time / batch size)")
@@ -55,6 +65,16 @@ public final class BatchMetrics implements MeterBinder {
             .minimumExpectedValue(Duration.ofNanos(10_000))
             .maximumExpectedValue(Duration.ofMillis(100))
             .register(registry);
+  }
+
+  private static DistributionSummary confidence(MeterRegistry registry, String model) {
+    return DistributionSummary.builder(SHADOW_CONFIDENCE)
+        .description(
+            "Confidence of the serving model and of the model in shadow on the batches scored in"
+                + " shadow")
+        .tag("model", model)
+        .serviceLevelObjectives(0.5, 0.8, 0.9, 0.95, 0.99, 0.999)
+        .register(registry);
   }
 
   private static Timer stepTimer(MeterRegistry registry, String step) {
@@ -82,6 +102,16 @@ public final class BatchMetrics implements MeterBinder {
     }
     bounds.add((double) max);
     return bounds.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /**
+   * The inference of a version in shadow on one batch, after the serving model's, and the
+   * confidences of both.
+   */
+  public void shadowBatch(long nanos, List<Prediction> serving, List<Prediction> shadowed) {
+    shadow.record(nanos, TimeUnit.NANOSECONDS);
+    serving.forEach(p -> servingConfidence.record(p.confidence()));
+    shadowed.forEach(p -> shadowConfidence.record(p.confidence()));
   }
 
   public void batch(FlushReason reason, int size, BatchClassifier.Result result) {

@@ -108,7 +108,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     metrics.flow().recordIn();
     long sequence = admit(record);
     if (sequence >= 0) {
-      batcher.add(this, sequence, record.value());
+      batcher.add(this, sequence, record.value(), labelOf(record.headers()));
     }
     emitReady();
   }
@@ -187,7 +187,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       while (pending.hasNext()) {
         KeyValue<Long, PendingRecord> entry = pending.next();
         nextSequence = Math.max(nextSequence, entry.key + 1);
-        batcher.add(this, entry.key, entry.value.value());
+        batcher.add(this, entry.key, entry.value.value(), labelOf(entry.value.headers()));
         restored++;
       }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.digitstream.common.TestData;
 import dev.digitstream.model.BatchClassifier;
+import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.model.TestModels;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
@@ -27,18 +28,20 @@ class ThreadBatcherTest {
         versions.add(prediction.modelVersion());
       };
   private final AtomicReference<ModelGeneration> served = new AtomicReference<>();
+  private final AtomicReference<Shadow> shadowed = new AtomicReference<>();
 
   private ThreadBatcher batcher(int maxBatch) throws IOException {
     Nd4jRuntime.configure(1);
     BatchMetrics metrics = new BatchMetrics(maxBatch);
     metrics.bindTo(new SimpleMeterRegistry());
     served.set(generation(3, maxBatch));
-    return new ThreadBatcher(served::get, 20, metrics, monotonicMs::get);
+    return new ThreadBatcher(served::get, shadowed::get, 20, metrics, monotonicMs::get);
   }
 
   private static ModelGeneration generation(long seed, int maxBatch) {
-    BatchClassifier classifier = new BatchClassifier(TestModels.untrained(seed), maxBatch);
-    return new ModelGeneration(classifier.modelVersion(), List.of(classifier), () -> classifier);
+    LoadedModel model = TestModels.untrained(seed);
+    BatchClassifier classifier = new BatchClassifier(model, maxBatch);
+    return new ModelGeneration(model.metadata(), List.of(classifier), () -> classifier);
   }
 
   @Test
@@ -47,15 +50,15 @@ class ThreadBatcherTest {
     String first = served.get().version();
     byte[] image = TestData.mnist().test().image(0);
     for (int i = 0; i < 4; i++) {
-      batcher.add(sink, i, image);
+      batcher.add(sink, i, image, -1);
     }
-    batcher.add(sink, 4, image);
-    batcher.add(sink, 5, image);
+    batcher.add(sink, 4, image, -1);
+    batcher.add(sink, 5, image, -1);
 
     ModelGeneration next = generation(4, 4);
     served.set(next);
-    batcher.add(sink, 6, image);
-    batcher.add(sink, 7, image); // fills the second batch, begun under the first model
+    batcher.add(sink, 6, image, -1);
+    batcher.add(sink, 7, image, -1); // fills the second batch, begun under the first model
 
     assertThat(next.version()).isNotEqualTo(first);
     assertThat(versions)
@@ -75,14 +78,14 @@ class ThreadBatcherTest {
   void shouldEmptyTheBatchWhenInferenceFailsSoTheNextBatchRuns() throws IOException {
     ThreadBatcher batcher = batcher(4);
     byte[] image = TestData.mnist().test().image(0);
-    batcher.add(sink, 1, image);
-    batcher.add(sink, 2, new byte[10]); // not an image: inference throws
+    batcher.add(sink, 1, image, -1);
+    batcher.add(sink, 2, new byte[10], -1); // not an image: inference throws
 
     assertThatThrownBy(() -> batcher.flush(FlushReason.DELAY)).isInstanceOf(RuntimeException.class);
     assertThat(batcher.pending()).isZero();
     assertThat(predicted).isEmpty();
 
-    batcher.add(sink, 3, image);
+    batcher.add(sink, 3, image, -1);
     batcher.flush(FlushReason.DELAY);
 
     assertThat(predicted).containsExactly(3L);
@@ -91,7 +94,7 @@ class ThreadBatcherTest {
   @Test
   void shouldTimeTheDelayOnTheMonotonicClock() throws IOException {
     ThreadBatcher batcher = batcher(4);
-    batcher.add(sink, 1, TestData.mnist().test().image(0));
+    batcher.add(sink, 1, TestData.mnist().test().image(0), -1);
 
     monotonicMs.addAndGet(19);
     batcher.flushIfDue();
@@ -100,5 +103,79 @@ class ThreadBatcherTest {
     batcher.flushIfDue();
 
     assertThat(predicted).containsExactly(1L);
+  }
+
+  @Test
+  void shouldScoreAShadowOnTheSameBatchesWithoutEmittingItsPredictions() throws IOException {
+    ThreadBatcher batcher = batcher(4);
+    String serving = served.get().version();
+    CountingGeneration candidate = new CountingGeneration(generation(5, 4));
+    ShadowScore score = new ShadowScore(candidate.generation().version(), serving);
+    shadowed.set(new Shadow(candidate.generation(), score));
+    var mnist = TestData.mnist().test();
+    for (int i = 0; i < 8; i++) {
+      batcher.add(sink, i, mnist.image(i), i < 6 ? mnist.label(i) : -1);
+    }
+
+    var report = score.report("r");
+    assertThat(versions).as("only the serving model's predictions go out").containsOnly(serving);
+    assertThat(report.scored()).isEqualTo(8);
+    assertThat(report.labelled()).isEqualTo(6);
+    assertThat(report.servingCorrect() - report.servingOnlyCorrect())
+        .as("right by both, counted from either side")
+        .isEqualTo(report.shadowCorrect() - report.shadowOnlyCorrect());
+    assertThat(report.shadowNanos()).isPositive();
+    assertThat(candidate.taken()).as("one copy for this thread").isEqualTo(1);
+
+    // promoted: the shadow serves, with the copy this thread already has; the old model in shadow
+    ModelGeneration previous = served.get();
+    served.set(candidate.generation());
+    ShadowScore probation = new ShadowScore(serving, candidate.generation().version());
+    shadowed.set(new Shadow(previous, probation));
+    for (int i = 0; i < 4; i++) {
+      batcher.add(sink, 10 + i, mnist.image(i), mnist.label(i));
+    }
+
+    assertThat(versions.subList(8, 12)).containsOnly(candidate.generation().version());
+    assertThat(candidate.taken()).as("no new copy at the promotion").isEqualTo(1);
+    assertThat(probation.report("r").labelled()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldNotScoreAShadowComparedWithAnotherServingVersion() throws IOException {
+    ThreadBatcher batcher = batcher(2);
+    ShadowScore stale = new ShadowScore("x", "not-the-serving-version");
+    shadowed.set(new Shadow(generation(5, 2), stale));
+    byte[] image = TestData.mnist().test().image(0);
+    batcher.add(sink, 1, image, 7);
+    batcher.add(sink, 2, image, 7);
+
+    assertThat(predicted).hasSize(2);
+    assertThat(stale.report("r").scored()).isZero();
+  }
+
+  /** A generation that counts the copies taken from it. */
+  private static final class CountingGeneration {
+    private final ModelGeneration generation;
+    private int taken;
+
+    CountingGeneration(ModelGeneration from) {
+      this.generation =
+          new ModelGeneration(
+              from.metadata(),
+              List.of(),
+              () -> {
+                taken++;
+                return from.take();
+              });
+    }
+
+    ModelGeneration generation() {
+      return generation;
+    }
+
+    int taken() {
+      return taken;
+    }
   }
 }

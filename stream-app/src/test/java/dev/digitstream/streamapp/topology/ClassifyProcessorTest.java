@@ -78,9 +78,7 @@ class ClassifyProcessorTest {
     batchers =
         new Batchers(
             new ModelGeneration(
-                model.metadata().versionId(),
-                List.of(),
-                () -> new BatchClassifier(model, MAX_BATCH)),
+                model.metadata(), List.of(), () -> new BatchClassifier(model, MAX_BATCH)),
             MAX_DELAY_MS,
             metrics.batches(),
             clockMs::get,

@@ -87,9 +87,7 @@ class TopologyTest {
     Batchers batchers =
         new Batchers(
             new ModelGeneration(
-                model.metadata().versionId(),
-                List.of(),
-                () -> new BatchClassifier(model, MAX_BATCH)),
+                model.metadata(), List.of(), () -> new BatchClassifier(model, MAX_BATCH)),
             MAX_DELAY_MS,
             metrics.batches(),
             clockMs::get,

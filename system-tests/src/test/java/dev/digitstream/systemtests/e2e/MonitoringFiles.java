@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * need them: their PromQL expressions, the metric names those use, and the Prometheus configuration
  * pointed at a local stream-app instead of the compose network.
  */
-final class MonitoringFiles {
+public final class MonitoringFiles {
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -56,17 +56,33 @@ final class MonitoringFiles {
     }
   }
 
-  /** Every query of every dashboard panel. */
-  static List<String> dashboardExpressions() throws IOException {
+  /** Every query of every dashboard panel and annotation. */
+  public static List<String> dashboardExpressions() throws IOException {
     List<String> exprs = new ArrayList<>();
     for (Path dashboard : dashboards()) {
-      for (JsonNode panel : JSON.readTree(dashboard.toFile()).get("panels")) {
+      JsonNode root = JSON.readTree(dashboard.toFile());
+      for (JsonNode panel : root.get("panels")) {
         for (JsonNode target : panel.path("targets")) {
           exprs.add(target.get("expr").asText());
         }
       }
+      for (JsonNode annotation : root.path("annotations").path("list")) {
+        if (annotation.has("expr")) {
+          exprs.add(annotation.get("expr").asText());
+        }
+      }
     }
     return exprs;
+  }
+
+  /**
+   * Whether a metric exists only while the model lifecycle has something to show: the state of
+   * published versions, the figures of a version in shadow. ModelLifecycleIT finds these in a real
+   * scrape; every other metric is in any running stream-app's scrape.
+   */
+  public static boolean lifecycleOnly(String metric) {
+    return metric.equals("digitstream_model_state")
+        || metric.matches("digitstream_model_shadow_(records|labelled|accuracy|disagreement)");
   }
 
   /** Every alert rule's expression. */
@@ -82,7 +98,7 @@ final class MonitoringFiles {
   }
 
   /** The metric names a PromQL expression reads (not functions, keywords or label names). */
-  static Set<String> metricNames(String promql) {
+  public static Set<String> metricNames(String promql) {
     String s =
         promql
             .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")

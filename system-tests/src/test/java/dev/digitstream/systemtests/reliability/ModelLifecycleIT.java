@@ -10,9 +10,11 @@ import dev.digitstream.model.ModelFiles;
 import dev.digitstream.producer.report.RunReport;
 import dev.digitstream.producer.verify.VersionFigures;
 import dev.digitstream.registry.Decision;
+import dev.digitstream.registry.ModelStatus;
 import dev.digitstream.registry.ModelTopic;
 import dev.digitstream.registry.RegistryClient;
 import dev.digitstream.streamapp.config.StreamAppConfig;
+import dev.digitstream.systemtests.e2e.MonitoringFiles;
 import dev.digitstream.testsupport.PrometheusScrape;
 import dev.digitstream.testsupport.StreamAppProcess;
 import dev.digitstream.testsupport.TrainedModel;
@@ -24,7 +26,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -36,25 +46,28 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The model lifecycle under load, as users run it: two stream-app JVMs, exactly-once, a model
- * published and promoted with the trainer's commands, then rolled back, while labelled records
- * flow; a restart after a promotion; a corrupted version.
+ * The model lifecycle under load, as users run it: stream-app JVMs, exactly-once, labelled records
+ * at a steady rate; models published with the trainer's commands; the gate promoting a better
+ * candidate and rejecting a scrambled one; a rollback by command and an automatic one; a restart
+ * after a promotion; a corrupted version.
  */
-@Timeout(600)
+@Timeout(900)
 class ModelLifecycleIT {
 
   private static final int PARTITIONS = 12;
-  private static final int RECORDS = 21_000;
+  private static final int RECORDS = 30_000;
   private static final int RATE = 1_000;
   private static final Duration IN_STEP = Duration.ofSeconds(10);
+  private static final String LATENCY = "digitstream_end_to_end_latency_seconds";
 
   @Test
-  void shouldSwapEveryPartitionOnceAtAPromotionAndOnceAtARollbackLosingAndDuplicatingNothing()
+  void shouldPromoteABetterCandidateThroughTheGateOnEveryReplicaInStepAndRollBackByCommand()
       throws Exception {
     String first = version(TrainedModel.get());
     String second = version(TrainedModel.another());
@@ -64,36 +77,67 @@ class ModelLifecycleIT {
       trainer(env, "publish", "--model", TrainedModel.get().toString(), "--create-topic");
       trainer(env, "promote", first, "--reason", "first release");
       RunReport report;
-      long promotionMs;
+      Decision promotion;
+      long inStepMs;
+      double p99NoShadow;
+      double p99Before;
+      double p99Swap;
       long rollbackMs;
       try (StreamAppProcess a = StreamAppProcess.start(env, "lifecycle-a").awaitReady();
-          StreamAppProcess b = StreamAppProcess.start(env, "lifecycle-b").awaitReady()) {
+          StreamAppProcess b = StreamAppProcess.start(env, "lifecycle-b").awaitReady();
+          LatencyRecorder latency = new LatencyRecorder(List.of(a, b))) {
+        List<StreamAppProcess> replicas = List.of(a, b);
         var load = FaultFixture.load(env, RECORDS, RATE);
-        awaitPredicted(List.of(a, b), RECORDS / 3);
-
-        for (StreamAppProcess app : List.of(a, b)) {
+        awaitPredicted(replicas, RECORDS / 3);
+        for (StreamAppProcess app : replicas) {
           assertThat(modelInfo(app.scrape(), first)).as("started on decision 1").isEqualTo(1);
         }
-        trainer(env, "publish", "--model", TrainedModel.another().toString());
-        long promoted = System.nanoTime();
-        trainer(env, "promote", second, "--reason", "lifecycle test");
-        awaitDecision(List.of(a, b), 2);
-        promotionMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - promoted);
 
-        awaitPredicted(List.of(a, b), 2 * RECORDS / 3);
+        // published, not promoted: the gate decides
+        long published = System.currentTimeMillis();
+        trainer(env, "publish", "--model", TrainedModel.another().toString());
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> PrometheusScrape.sum(a.scrape(), "digitstream_model_shadow_records") > 0);
+        assertLifecycleMetricsOfTheDashboardsIn(a.scrape());
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> decided(replicas) >= 2);
+        long bothServing = System.currentTimeMillis();
+        try (RegistryClient registry = registry(env)) {
+          promotion = registry.read(Duration.ofSeconds(15)).decision().orElseThrow();
+        }
+        inStepMs = bothServing - promotion.at().toEpochMilli();
+        assertThat(promotion.sequence()).isEqualTo(2);
+        assertThat(promotion.version()).isEqualTo(second);
+        assertThat(promotion.reason()).startsWith("gate: accuracy");
+        assertThat(reporters(a, b)).as("both replicas scored the candidate").isEqualTo(2);
+
+        awaitPredicted(replicas, 2 * RECORDS / 3);
         long rolledBack = System.nanoTime();
         trainer(env, "rollback", "--reason", "lifecycle test");
-        awaitDecision(List.of(a, b), 3);
+        awaitDecision(replicas, 3);
         rollbackMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - rolledBack);
 
         report = load.get(180, TimeUnit.SECONDS);
-        for (StreamAppProcess app : List.of(a, b)) {
+        long decided = promotion.at().toEpochMilli();
+        p99NoShadow = latency.p99(published - 10_000, published);
+        p99Before = latency.p99(decided - 10_000, decided);
+        p99Swap = latency.p99(decided, decided + 10_000);
+        for (StreamAppProcess app : replicas) {
           assertThat(PrometheusScrape.sum(app.scrape(), "digitstream_model_swaps_total"))
               .as("each replica swapped twice")
               .isEqualTo(2);
         }
+        assertThat(
+                PrometheusScrape.sum(a.scrape(), "digitstream_model_decider")
+                    + PrometheusScrape.sum(b.scrape(), "digitstream_model_decider"))
+            .as("exactly one replica decides")
+            .isEqualTo(1);
       }
 
+      assertThat(inStepMs).as("both replicas serve the decision within 10 s").isLessThan(10_000);
       assertThat(report.verification().complete()).isTrue();
       assertThat(report.verification().missing()).isZero();
       assertThat(report.verification().duplicated()).isZero();
@@ -110,15 +154,99 @@ class ModelLifecycleIT {
               assertThat(collapse(sequence))
                   .as("model versions on partition %d, in offset order", partition)
                   .containsExactly(first, second, first));
+      assertThat(p99Swap)
+          .as("p99 latency in the 10 s after the decision against the 10 s before it")
+          .isLessThanOrEqualTo(1.5 * p99Before);
+      List<String> events = events(env);
+      assertThat(events)
+          .anyMatch(e -> e.contains("\"event\":\"shadow\"") && e.contains(second))
+          .anyMatch(e -> e.contains("\"event\":\"promoted\"") && e.contains("gate: accuracy"))
+          .anyMatch(e -> e.contains("\"event\":\"rolled-back\"") && e.contains(first));
       FaultFixture.record(
           "ModelLifecycleIT",
-          "%,d records over %d partitions, 2 replicas: 0 lost, 0 duplicated; promotion in step"
-              + " on both replicas %,d ms after the command, rollback %,d ms; every partition"
-              + " switched once each way",
+          "%,d records over %d partitions, 2 replicas: 0 lost, 0 duplicated; the gate promoted"
+              + " the candidate (%s); both replicas served it %,d ms after the decision; p99"
+              + " latency %.0f ms in the 10 s after it, %.0f ms in the 10 s before (with the"
+              + " candidate in shadow), %.0f ms in the 10 s before the candidate was published;"
+              + " rollback by command in step %,d ms after it; every partition switched once each"
+              + " way",
           RECORDS,
           PARTITIONS,
-          promotionMs,
+          promotion.reason(),
+          inStepMs,
+          1000 * p99Swap,
+          1000 * p99Before,
+          1000 * p99NoShadow,
           rollbackMs);
+    }
+  }
+
+  @Test
+  void shouldRejectAScrambledCandidateAndRollBackAScrambledPromotionAutomatically()
+      throws Exception {
+    String first = version(TrainedModel.get());
+    String scrambled = version(TrainedModel.scrambled());
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Map<String, String> env = lifecycleEnv(kafka, "lifecycle-gate", 2);
+      trainer(env, "publish", "--model", TrainedModel.get().toString(), "--create-topic");
+      trainer(env, "promote", first);
+      RunReport report;
+      try (StreamAppProcess app = StreamAppProcess.start(env, "lifecycle-gate").awaitReady()) {
+        var load = FaultFixture.load(env, 20_000, RATE);
+        awaitPredicted(List.of(app), 1_000);
+
+        trainer(env, "publish", "--model", TrainedModel.scrambled().toString());
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> status(env, scrambled).isPresent());
+        ModelStatus rejected = status(env, scrambled).orElseThrow();
+        assertThat(rejected.state()).isEqualTo(ModelStatus.REJECTED);
+        assertThat(rejected.reason()).startsWith("gate: accuracy").contains("below the floor");
+        assertThat(PrometheusScrape.sum(app.scrape(), "digitstream_model_decision"))
+            .as("the old model keeps serving")
+            .isEqualTo(1);
+
+        // promoted by hand all the same: its probation rolls it back
+        long predictedBefore = predicted(app);
+        trainer(env, "promote", scrambled, "--reason", "overriding the gate");
+        awaitDecision(List.of(app), 2);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> decided(List.of(app)) == 3);
+        long predictedDuringProbation = predicted(app) - predictedBefore;
+        report = load.get(180, TimeUnit.SECONDS);
+        Decision rollback;
+        try (RegistryClient registry = registry(env)) {
+          rollback = registry.read(Duration.ofSeconds(15)).decision().orElseThrow();
+        }
+        assertThat(rollback.action()).isEqualTo(Decision.ROLLBACK);
+        assertThat(rollback.version()).isEqualTo(first);
+        assertThat(rollback.reason()).startsWith("probation: serving accuracy");
+        FaultFixture.record(
+            "ModelLifecycleIT",
+            "scrambled candidate rejected (%s); promoted by hand, rolled back automatically"
+                + " (%s) after %,d predictions",
+            rejected.reason(),
+            rollback.reason(),
+            predictedDuringProbation);
+      }
+      assertThat(report.verification().missing()).isZero();
+      assertThat(report.verification().duplicated()).isZero();
+      versionsByPartition(env)
+          .forEach(
+              (partition, sequence) ->
+                  assertThat(collapse(sequence))
+                      .as("model versions on partition %d", partition)
+                      .containsExactly(first, scrambled, first));
+      assertThat(events(env))
+          .anyMatch(
+              e ->
+                  e.contains("\"event\":\"rejected\"")
+                      && e.contains(scrambled)
+                      && e.contains("below the floor"))
+          .anyMatch(e -> e.contains("\"event\":\"rolled-back\"") && e.contains("probation"));
     }
   }
 
@@ -138,39 +266,52 @@ class ModelLifecycleIT {
             .isEqualTo(1);
         assertThat(PrometheusScrape.sum(app.scrape(), "digitstream_model_decision")).isEqualTo(1);
       }
+      // the first model's chunks with chunk 0 replaced by garbage, then its manifest: a
+      // candidate no replica can load
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(
+              Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+              new StringSerializer(),
+              new ByteArraySerializer())) {
+        String topic = env.get(StreamAppConfig.MODEL_TOPIC);
+        try (RegistryClient scratch =
+            new RegistryClient(
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                topic + "-scratch")) {
+          scratch.createTopic(1);
+          scratch.publish(firstModel);
+          // copy every record of the scratch topic, chunk 0 corrupted, manifest last
+          copyTopic(env, topic + "-scratch", topic, ModelTopic.chunkKey(first, 0), producer);
+        }
+      }
       try (StreamAppProcess app =
           StreamAppProcess.start(env, "lifecycle-restart-again").awaitReady()) {
         assertThat(modelInfo(app.scrape(), second)).as("and again after a restart").isEqualTo(1);
-
-        // the first model published, then its chunk 0 replaced by garbage, then decided directly
-        // (the promote command checks a version before deciding, so it would refuse)
-        trainer(env, "publish", "--model", firstModel.toString());
-        try (KafkaProducer<String, byte[]> producer =
-            new KafkaProducer<>(
-                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
-          producer
-              .send(
-                  new ProducerRecord<>(
-                      env.get(StreamAppConfig.MODEL_TOPIC),
-                      ModelTopic.chunkKey(first, 0),
-                      "garbage".getBytes(StandardCharsets.UTF_8)))
-              .get();
-        }
+        await()
+            .atMost(IN_STEP)
+            .until(() -> FaultFixture.countLines(app.log(), first + " refused") > 0);
         try (RegistryClient registry = registry(env)) {
-          registry.decide(first, Decision.PROMOTE, "corrupted on purpose");
+          registry.decide(first, Decision.PROMOTE, "corrupted on purpose"); // the command refuses
         }
         await()
             .atMost(IN_STEP)
-            .until(() -> FaultFixture.countLines(app.log(), "cannot serve " + first) > 0);
+            .until(() -> FaultFixture.countLines(app.log(), "cannot serve it") > 0);
         RunReport report = FaultFixture.load(env, 500, 500).get(120, TimeUnit.SECONDS);
 
         assertThat(report.verification().complete()).as("serving went on").isTrue();
         assertThat(modelInfo(app.scrape(), second)).isEqualTo(1);
         assertThat(versionsByPartition(env).values().stream().flatMap(List::stream))
             .containsOnly(second);
+        assertThat(PrometheusScrape.sum(app.scrape(), "digitstream_model_decision"))
+            .as("the refused decision is not followed")
+            .isEqualTo(1);
       }
+      assertThat(events(env))
+          .anyMatch(
+              e ->
+                  e.contains("\"event\":\"refused\"")
+                      && e.contains(first)
+                      && e.contains("SHA-256"));
     }
   }
 
@@ -179,8 +320,156 @@ class ModelLifecycleIT {
     Map<String, String> env = new HashMap<>(FaultFixture.appEnv(kafka, name, partitions));
     env.put(StreamAppConfig.MODEL_PATH, TrainedModel.get().toString());
     env.put(StreamAppConfig.MODEL_TOPIC, env.get(StreamAppConfig.APPLICATION_ID) + "-models");
+    env.put(
+        StreamAppConfig.MODEL_EVENTS_TOPIC, env.get(StreamAppConfig.APPLICATION_ID) + "-events");
     env.put(StreamAppConfig.STREAM_THREADS, "1");
+    // the test models are about 94 % accurate (one epoch on 6,000 images), and two of them differ
+    // on several % of the records: a floor and a tolerance that such models pass when they should
+    env.put(StreamAppConfig.GATE_FLOOR, "0.9");
+    env.put(StreamAppConfig.GATE_TOLERANCE, "0.02");
     return env;
+  }
+
+  /** What the dashboards read that only a running lifecycle exports is in a real scrape. */
+  private static void assertLifecycleMetricsOfTheDashboardsIn(String scrape) throws Exception {
+    Set<String> exported = PrometheusScrape.names(scrape);
+    Set<String> lifecycle = new TreeSet<>();
+    for (String expr : MonitoringFiles.dashboardExpressions()) {
+      MonitoringFiles.metricNames(expr).stream()
+          .filter(MonitoringFiles::lifecycleOnly)
+          .forEach(lifecycle::add);
+    }
+    assertThat(lifecycle).hasSizeGreaterThanOrEqualTo(4).isSubsetOf(exported);
+  }
+
+  /** Copies every record of {@code from} to {@code to}, with {@code corrupt}'s value garbled. */
+  private static void copyTopic(
+      Map<String, String> env,
+      String from,
+      String to,
+      String corrupt,
+      KafkaProducer<String, byte[]> producer)
+      throws Exception {
+    for (ConsumerRecord<String, byte[]> r : readAll(env, from)) {
+      byte[] value =
+          r.key().equals(corrupt) ? "garbage".getBytes(StandardCharsets.UTF_8) : r.value();
+      producer.send(new ProducerRecord<>(to, r.key(), value)).get();
+    }
+  }
+
+  /** The status of a version on the model topic, if it has one. */
+  private static Optional<ModelStatus> status(Map<String, String> env, String version) {
+    try (RegistryClient registry = registry(env)) {
+      return registry.read(Duration.ofSeconds(15)).status(version);
+    }
+  }
+
+  /** The lifecycle events, as JSON text, in the order they were written. */
+  private static List<String> events(Map<String, String> env) {
+    return readAll(env, env.get(StreamAppConfig.MODEL_EVENTS_TOPIC)).stream()
+        .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+        .toList();
+  }
+
+  /** Every committed record of a topic, by partition then offset. */
+  private static List<ConsumerRecord<String, byte[]>> readAll(
+      Map<String, String> env, String topic) {
+    List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                env.get(StreamAppConfig.KAFKA_BOOTSTRAP_SERVERS),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(500)).forEach(all::add);
+      }
+    }
+    return all;
+  }
+
+  /** How many of the replicas ran a model in shadow (the shadow step's batch count). */
+  private static int reporters(StreamAppProcess... apps) throws Exception {
+    int count = 0;
+    for (StreamAppProcess app : apps) {
+      count += shadowBatches(app.scrape()) > 0 ? 1 : 0;
+    }
+    return count;
+  }
+
+  private static double shadowBatches(String scrape) {
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith("digitstream_batch_duration_seconds_count{"))
+        .filter(l -> l.contains("step=\"shadow\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private static long predicted(StreamAppProcess app) throws Exception {
+    return (long) PrometheusScrape.sum(app.scrape(), "digitstream_predictions_out_total");
+  }
+
+  /** The highest decision any of the replicas follows. */
+  private static long decided(List<StreamAppProcess> apps) throws Exception {
+    long max = 0;
+    for (StreamAppProcess app : apps) {
+      max = Math.max(max, (long) PrometheusScrape.sum(app.scrape(), "digitstream_model_decision"));
+    }
+    return max;
+  }
+
+  /**
+   * Scrapes the end-to-end latency histogram of every replica twice a second, in the background, so
+   * that its percentiles can be taken over any window afterwards.
+   */
+  private static final class LatencyRecorder implements AutoCloseable {
+    private final NavigableMap<Long, SortedMap<Double, Double>> byTime =
+        new ConcurrentSkipListMap<>();
+    private final ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor();
+
+    LatencyRecorder(List<StreamAppProcess> apps) {
+      scraper.scheduleAtFixedRate(
+          () -> {
+            try {
+              SortedMap<Double, Double> sum = new TreeMap<>();
+              for (StreamAppProcess app : apps) {
+                PrometheusScrape.buckets(app.scrape(), LATENCY)
+                    .forEach((le, n) -> sum.merge(le, n, Double::sum));
+              }
+              byTime.put(System.currentTimeMillis(), sum);
+            } catch (Exception e) {
+              // a missed scrape only widens the window a little
+            }
+          },
+          0,
+          500,
+          TimeUnit.MILLISECONDS);
+    }
+
+    /** The p99 of the latencies observed between two wall-clock times (ms). */
+    double p99(long fromMs, long toMs) {
+      var before = byTime.floorEntry(fromMs);
+      var after = byTime.ceilingEntry(toMs);
+      assertThat(before).as("a scrape before %d", fromMs).isNotNull();
+      assertThat(after).as("a scrape after %d", toMs).isNotNull();
+      return PrometheusScrape.quantileBetween(before.getValue(), after.getValue(), 0.99);
+    }
+
+    @Override
+    public void close() {
+      scraper.shutdownNow();
+    }
   }
 
   private static String version(Path model) throws Exception {
@@ -195,7 +484,9 @@ class ModelLifecycleIT {
             "--bootstrap-servers",
             env.get(StreamAppConfig.KAFKA_BOOTSTRAP_SERVERS),
             "--model-topic",
-            env.get(StreamAppConfig.MODEL_TOPIC)));
+            env.get(StreamAppConfig.MODEL_TOPIC),
+            "--events-topic",
+            env.get(StreamAppConfig.MODEL_EVENTS_TOPIC)));
     int code = TrainerCli.run(all.toArray(String[]::new), Console.system(), Map.of());
     assertThat(code).as("trainer %s", all).isZero();
   }

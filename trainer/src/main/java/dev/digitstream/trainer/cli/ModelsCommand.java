@@ -5,6 +5,7 @@ import dev.digitstream.registry.Decision;
 import dev.digitstream.registry.ModelManifest;
 import dev.digitstream.registry.RegistryClient;
 import dev.digitstream.registry.RegistrySnapshot;
+import dev.digitstream.registry.ShadowReport;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -49,23 +50,51 @@ public final class ModelsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The table {@code models} prints: one row per version, then the latest decision. */
+  /**
+   * The table {@code models} prints: one row per version with its lifecycle state (as replicas with
+   * the default probation see it), then the shadow figures, the statuses' reasons and the latest
+   * decision.
+   */
   static String table(RegistrySnapshot snapshot) {
     Optional<Decision> decision = snapshot.decision();
-    String serving = decision.map(Decision::version).orElse(null);
-    String previous = decision.map(Decision::previous).orElse(null);
+    String serving = decision.map(Decision::version).orElse("");
+    Map<String, String> states = snapshot.states(serving, true);
     StringBuilder text = new StringBuilder();
-    text.append(row("VERSION", "PUBLISHED AT", "RECIPE", "TEST ACC", "STATUS"));
+    text.append(row("VERSION", "PUBLISHED AT", "RECIPE", "TEST ACC", "STATE"));
     for (ModelManifest m : snapshot.manifests().values()) {
-      String status =
-          m.version().equals(serving) ? "serving" : m.version().equals(previous) ? "previous" : "";
       text.append(
           row(
               m.version(),
               m.publishedAt().toString(),
               m.recipe(),
               String.format(Locale.ROOT, "%.2f %%", 100 * m.testAccuracy()),
-              status));
+              states.get(m.version())));
+    }
+    for (ModelManifest m : snapshot.manifests().values()) {
+      if (RegistrySnapshot.SHADOW.equals(states.get(m.version()))
+          && !snapshot.reports(m.version()).isEmpty()) {
+        ShadowReport f = ShadowReport.sum(m.version(), serving, snapshot.reports(m.version()));
+        text.append(
+            String.format(
+                Locale.ROOT,
+                "%s in shadow beside %s: %,d records from %d replica(s), %,d labelled: accuracy"
+                    + " %s against %s, disagreement %s%n",
+                m.version(),
+                serving.isEmpty() ? "the MODEL_PATH model" : serving,
+                f.scored(),
+                snapshot.reports(m.version()).size(),
+                f.labelled(),
+                percent(f.shadowCorrect(), f.labelled()),
+                percent(f.servingCorrect(), f.labelled()),
+                percent(f.disagreements(), f.scored())));
+      }
+      snapshot
+          .status(m.version())
+          .ifPresent(
+              st ->
+                  text.append(
+                      String.format(
+                          "%s %s at %s: %s%n", m.version(), st.state(), st.at(), st.reason())));
     }
     decision.ifPresentOrElse(
         d ->
@@ -79,8 +108,13 @@ public final class ModelsCommand implements Callable<Integer> {
                     d.version(),
                     d.previous() == null ? "none" : d.previous(),
                     d.reason() == null ? "" : ", reason: " + d.reason())),
-        () -> text.append(String.format("no decision yet: no version serves%n")));
+        () ->
+            text.append(String.format("no decision yet: replicas serve their MODEL_PATH model%n")));
     return text.toString();
+  }
+
+  private static String percent(long part, long whole) {
+    return whole == 0 ? "-" : String.format(Locale.ROOT, "%.2f %%", 100.0 * part / whole);
   }
 
   private static String row(Object... cells) {

@@ -2,6 +2,8 @@ package dev.digitstream.trainer.cli;
 
 import dev.digitstream.common.cli.Console;
 import dev.digitstream.registry.Decision;
+import dev.digitstream.registry.ModelEvent;
+import dev.digitstream.registry.ModelEvents;
 import dev.digitstream.registry.RegistryClient;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,6 +47,9 @@ public final class PromoteCommand implements Callable<Integer> {
       client.fetch(version, registry.timeout);
       Decision decision = client.decide(version, Decision.PROMOTE, reason, registry.timeout);
       console.println(Decisions.describe("promoted", decision, client.topic()));
+      try (ModelEvents events = registry.events(env)) {
+        Decisions.emit(events, ModelEvent.PROMOTED, decision);
+      }
     }
     return 0;
   }

@@ -4,6 +4,8 @@ import dev.digitstream.common.cli.Console;
 import dev.digitstream.common.cli.UserFacingException;
 import dev.digitstream.common.kafka.TopicCheck;
 import dev.digitstream.model.Nd4jRuntime;
+import dev.digitstream.registry.ModelEvent;
+import dev.digitstream.registry.ModelEvents;
 import dev.digitstream.registry.ModelManifest;
 import dev.digitstream.registry.RegistryClient;
 import java.nio.file.Path;
@@ -37,7 +39,9 @@ public final class PublishCommand implements Callable<Integer> {
       description = "A model.zip, a run folder, or a folder of runs (the newest is taken).")
   Path model;
 
-  @Option(names = "--create-topic", description = "Create the model topic if it does not exist.")
+  @Option(
+      names = "--create-topic",
+      description = "Create the model topic (and the events topic) if it does not exist.")
   boolean createTopic;
 
   @Option(
@@ -71,10 +75,20 @@ public final class PublishCommand implements Callable<Integer> {
         client.createTopic(replicationFactor);
         console.status("created topic " + client.topic());
       }
+      if (createTopic && !registry.eventsTopic(env).isEmpty()) {
+        client.createEventsTopic(registry.eventsTopic(env), replicationFactor);
+      }
       Nd4jRuntime.configure(1);
       RegistryClient.Published published = client.publish(model, registry.timeout);
       ModelManifest manifest = published.manifest();
       if (published.written()) {
+        try (ModelEvents events = registry.events(env)) {
+          events.emit(
+              ModelEvent.PUBLISHED,
+              manifest.version(),
+              "SHA-256 %s, test accuracy %.4f"
+                  .formatted(manifest.sha256(), manifest.testAccuracy()));
+        }
         console.printf(
             "published model %s to topic %s: %,d bytes in %d chunks, SHA-256 %s%n",
             manifest.version(),

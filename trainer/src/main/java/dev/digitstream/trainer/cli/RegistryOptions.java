@@ -2,6 +2,7 @@ package dev.digitstream.trainer.cli;
 
 import dev.digitstream.common.cli.DurationConverter;
 import dev.digitstream.common.kafka.KafkaClientEnv;
+import dev.digitstream.registry.ModelEvents;
 import dev.digitstream.registry.ModelTopic;
 import dev.digitstream.registry.RegistryClient;
 import java.time.Duration;
@@ -32,6 +33,14 @@ public final class RegistryOptions {
       names = "--model-topic",
       description = "The model topic. Default: $MODEL_TOPIC, else " + ModelTopic.DEFAULT_NAME + ".")
   String modelTopic;
+
+  @Option(
+      names = "--events-topic",
+      description =
+          "The topic of lifecycle events. Default: $MODEL_EVENTS_TOPIC, else "
+              + ModelTopic.DEFAULT_EVENTS_NAME
+              + ".")
+  String eventsTopic;
 
   @Option(
       names = "--timeout",
@@ -70,6 +79,18 @@ public final class RegistryOptions {
                         CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, DEFAULT_SERVERS));
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, servers);
     return props;
+  }
+
+  /** The events topic's name. */
+  String eventsTopic(Map<String, String> env) {
+    return eventsTopic != null
+        ? eventsTopic
+        : env.getOrDefault("MODEL_EVENTS_TOPIC", ModelTopic.DEFAULT_EVENTS_NAME);
+  }
+
+  /** The writer of lifecycle events, as {@code trainer}. */
+  ModelEvents events(Map<String, String> env) {
+    return new ModelEvents(kafkaProperties(env), eventsTopic(env), "trainer");
   }
 
   /** A client of the model topic. */

@@ -3,6 +3,8 @@ package dev.digitstream.trainer.cli;
 import dev.digitstream.common.cli.Console;
 import dev.digitstream.common.cli.UserFacingException;
 import dev.digitstream.registry.Decision;
+import dev.digitstream.registry.ModelEvent;
+import dev.digitstream.registry.ModelEvents;
 import dev.digitstream.registry.RegistryClient;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -52,6 +54,9 @@ public final class RollbackCommand implements Callable<Integer> {
       client.fetch(target, registry.timeout);
       Decision decision = client.decide(target, Decision.ROLLBACK, reason, registry.timeout);
       console.println(Decisions.describe("rolled back to", decision, client.topic()));
+      try (ModelEvents events = registry.events(env)) {
+        Decisions.emit(events, ModelEvent.ROLLED_BACK, decision);
+      }
     }
     return 0;
   }

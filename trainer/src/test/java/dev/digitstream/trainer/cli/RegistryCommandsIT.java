@@ -96,9 +96,12 @@ class RegistryCommandsIT {
         .satisfies(lines -> assertThat(lines.get(0)).startsWith("VERSION").contains("TEST ACC"))
         .satisfies(
             lines -> assertThat(lines.get(1)).startsWith(a).contains("test").contains("10.00 %"))
-        .satisfies(lines -> assertThat(lines.get(2)).startsWith(b))
+        .satisfies(lines -> assertThat(lines.get(1)).endsWith("candidate"))
+        .satisfies(lines -> assertThat(lines.get(2)).startsWith(b).endsWith("shadow"))
         .satisfies(
-            lines -> assertThat(lines.get(3)).isEqualTo("no decision yet: no version serves"));
+            lines ->
+                assertThat(lines.get(3))
+                    .isEqualTo("no decision yet: replicas serve their MODEL_PATH model"));
 
     assertThat(run("rollback")).isEqualTo(1);
     assertThat(stderrLines()).singleElement().asString().contains("nothing to roll back");
@@ -122,8 +125,11 @@ class RegistryCommandsIT {
     assertThat(run("models")).isZero();
     List<String> lines = stdout().lines().toList();
     assertThat(lines.get(1)).startsWith(a).endsWith("serving");
-    assertThat(lines.get(2)).startsWith(b).endsWith("previous");
-    assertThat(lines.get(3)).startsWith("decision #3 at ").contains("rollback " + a);
+    assertThat(lines.get(2)).startsWith(b).endsWith("rejected");
+    assertThat(lines.get(3))
+        .startsWith(b + " rejected at ")
+        .endsWith("rolled back to " + a + ": drift");
+    assertThat(lines.get(4)).startsWith("decision #3 at ").contains("rollback " + a);
   }
 
   /** Saves a model as a run folder {@code dir/name/model.zip}; returns its version. */

@@ -281,7 +281,7 @@ public final class PipelineBenchmark {
     }
   }
 
-  private static void warmUp(
+  static void warmUp(
       EmbeddedKafka kafka,
       Topics topics,
       LabelledImages images,
@@ -298,7 +298,14 @@ public final class PipelineBenchmark {
   /** The stream-app as deployed, in its own JVM (test-support's fixture), ready to process. */
   private static StreamAppProcess startApp(
       EmbeddedKafka kafka, Path model, Topics topics, String name) throws Exception {
-    Map<String, String> env = new HashMap<>();
+    return startApp(kafka, model, topics, name, Map.of());
+  }
+
+  /** {@link #startApp(EmbeddedKafka, Path, Topics, String)} with more settings. */
+  static StreamAppProcess startApp(
+      EmbeddedKafka kafka, Path model, Topics topics, String name, Map<String, String> settings)
+      throws Exception {
+    Map<String, String> env = new HashMap<>(settings);
     env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     env.put("APPLICATION_ID", "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 6));
     env.put("INPUT_TOPIC", topics.input());

@@ -30,9 +30,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Publishes models to the model topic, reads what it holds, fetches and checks a version, and
- * records serving decisions. Reads go from the topic's beginning to its current end by assignment
- * (no consumer group), seeing committed records only; writes go through one idempotent producer
- * with {@code acks=all}. Failures are {@link RegistryException}s with a one-line message.
+ * records serving decisions, statuses and shadow reports. Reads go from the topic's beginning to
+ * its current end by assignment (no consumer group), seeing committed records only; writes go
+ * through one idempotent producer with {@code acks=all}. Failures are {@link RegistryException}s
+ * with a one-line message.
  *
  * <p>Not thread-safe: one client per thread.
  */

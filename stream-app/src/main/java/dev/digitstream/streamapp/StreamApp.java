@@ -112,7 +112,8 @@ public final class StreamApp implements AutoCloseable {
             model.metadata(),
             initial.decision());
     Batchers batchers =
-        Batchers.withSystemClocks(served, config.batchMaxDelayMs(), metrics.batches());
+        Batchers.withSystemClocks(
+            served, initial.decision(), config.batchMaxDelayMs(), metrics.batches());
 
     BatchMetrics.bindPending(registry, batchers::pending);
     FlowMetrics.bindStored(registry, batchers.stored()::get);

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  */
 public final class Batchers {
 
-  private volatile ModelGeneration generation;
+  private volatile Serving serving;
   private volatile Shadow shadow;
   private final long maxDelayMs;
   private final BatchMetrics metrics;
@@ -27,17 +27,19 @@ public final class Batchers {
 
   /**
    * @param served the model to serve first
+   * @param decision the decision it serves by (0: none)
    * @param wallClockMs the wall clock of end-to-end latencies ({@code System::currentTimeMillis})
    * @param monotonicMs the clock of batch deadlines, monotonic (nanoTime in ms); tests give their
    *     own clocks
    */
   public Batchers(
       ModelGeneration served,
+      long decision,
       long maxDelayMs,
       BatchMetrics metrics,
       LongSupplier wallClockMs,
       LongSupplier monotonicMs) {
-    this.generation = served;
+    this.serving = new Serving(served, decision);
     this.maxDelayMs = maxDelayMs;
     this.metrics = metrics;
     this.wallClockMs = wallClockMs;
@@ -46,9 +48,10 @@ public final class Batchers {
 
   /** The system clocks: wall clock for latencies, {@code System.nanoTime} for deadlines. */
   public static Batchers withSystemClocks(
-      ModelGeneration served, long maxDelayMs, BatchMetrics metrics) {
+      ModelGeneration served, long decision, long maxDelayMs, BatchMetrics metrics) {
     return new Batchers(
         served,
+        decision,
         maxDelayMs,
         metrics,
         System::currentTimeMillis,
@@ -59,20 +62,25 @@ public final class Batchers {
   public ThreadBatcher forCurrentThread() {
     return byThread.computeIfAbsent(
         Thread.currentThread(),
-        t -> new ThreadBatcher(this::generation, this::shadow, maxDelayMs, metrics, monotonicMs));
+        t -> new ThreadBatcher(this::serving, this::shadow, maxDelayMs, metrics, monotonicMs));
   }
 
   /** The model served now. */
   public ModelGeneration generation() {
-    return generation;
+    return serving.generation();
+  }
+
+  /** The model served now and the decision it serves by. */
+  public Serving serving() {
+    return serving;
   }
 
   /**
-   * Serves {@code next} from now on: each stream thread switches to its copy at its next batch
-   * boundary, so a batch is always computed by one model.
+   * Serves {@code next} by {@code decision} from now on: each stream thread switches to its copy at
+   * its next batch boundary, so a batch is always computed by one model.
    */
-  public void serve(ModelGeneration next) {
-    generation = next;
+  public void serve(ModelGeneration next, long decision) {
+    serving = new Serving(next, decision);
   }
 
   /** The version scored in shadow now, or null for none. */

@@ -8,5 +8,8 @@ import dev.digitstream.contract.Prediction;
  * prediction and emit it from its own processing context.
  */
 public interface PredictionSink {
-  void accept(long sequence, Prediction prediction);
+  /**
+   * @param decision the model decision the predicting model served by (0: none)
+   */
+  void accept(long sequence, Prediction prediction, long decision);
 }

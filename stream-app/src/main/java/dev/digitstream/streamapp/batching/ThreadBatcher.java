@@ -21,9 +21,10 @@ public final class ThreadBatcher {
 
   private record Entry(PredictionSink owner, long sequence, byte[] image, int label) {}
 
-  private final Supplier<ModelGeneration> served;
+  private final Supplier<Serving> served;
   private final Supplier<Shadow> shadowed;
   private ModelGeneration generation;
+  private long decision;
   private BatchClassifier classifier;
   private ModelGeneration replaced;
   private Shadow shadow;
@@ -42,20 +43,21 @@ public final class ThreadBatcher {
   private long oldestMs;
 
   /**
-   * @param served the model served now, looked at before each batch
+   * @param served the model served now and its decision, looked at before each batch
    * @param shadowed the version scored in shadow now (null for none), looked at before each batch
    * @param monotonicMs a monotonic clock in milliseconds, read afresh on each call: a wall clock
    *     stepped back would hold delay flushes until it caught up
    */
   public ThreadBatcher(
-      Supplier<ModelGeneration> served,
+      Supplier<Serving> served,
       Supplier<Shadow> shadowed,
       long maxDelayMs,
       BatchMetrics metrics,
       LongSupplier monotonicMs) {
     this.served = served;
     this.shadowed = shadowed;
-    this.generation = served.get();
+    this.generation = served.get().generation();
+    this.decision = served.get().decision();
     this.classifier = copyOf(generation);
     this.monotonicMs = monotonicMs;
     this.maxSize = classifier.maxBatch();
@@ -107,11 +109,12 @@ public final class ThreadBatcher {
       for (Entry e : entries) {
         images.add(e.image());
       }
-      ModelGeneration now = served.get();
-      if (now != generation) { // a new model: switch at this batch boundary
+      Serving now = served.get();
+      decision = now.decision();
+      if (now.generation() != generation) { // a new model: switch at this batch boundary
         replaced = generation;
-        generation = now;
-        classifier = copyOf(now);
+        generation = now.generation();
+        classifier = copyOf(generation);
       }
       BatchClassifier.Result result = classifier.classify(images);
       metrics.batch(reason, entries.size(), result);
@@ -119,7 +122,7 @@ public final class ThreadBatcher {
       scoreInShadow(predictions);
       for (int i = 0; i < entries.size(); i++) {
         Entry e = entries.get(i);
-        e.owner().accept(e.sequence(), predictions.get(i));
+        e.owner().accept(e.sequence(), predictions.get(i), decision);
       }
     } finally {
       pending.addAndGet(-entries.size());

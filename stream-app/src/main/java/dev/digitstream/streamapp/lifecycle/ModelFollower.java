@@ -183,6 +183,7 @@ public final class ModelFollower implements AutoCloseable {
         decision.reason(),
         current.version());
     if (decision.version().equals(current.version())) {
+      batchers.serve(current, decision.sequence());
       metrics.followed(decision.sequence());
       return;
     }
@@ -191,7 +192,7 @@ public final class ModelFollower implements AutoCloseable {
       return;
     }
     replaced = current;
-    batchers.serve(next.get());
+    batchers.serve(next.get(), decision.sequence());
     metrics.served(next.get().metadata(), decision.sequence());
     events.emit(
         ModelEvent.SERVING,

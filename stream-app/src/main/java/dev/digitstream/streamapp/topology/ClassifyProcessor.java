@@ -46,6 +46,15 @@ import org.slf4j.LoggerFactory;
  * only once a commit has flushed its prediction ({@link CommitCounter}); an entry stored since the
  * last commit is deleted at once, as its input is read again if the prediction is lost.
  *
+ * <p>Model swaps: replicas follow a decision within moments of each other, and a task that moves in
+ * that moment could go from a replica that swapped to one that has not yet, and back. So each task
+ * records, in a changelogged store, the latest decision its predictions were computed by; a
+ * prediction computed by an earlier decision is not emitted but held, and its record classified
+ * again once this replica serves that decision. On each partition, versions therefore change once
+ * per decision, never back and forth. A replica that cannot serve the decision (it refused the
+ * version) stops holding after {@link #HOLD_LIMIT_MS} and serves on, with a warning: a stall would
+ * be worse.
+ *
  * <p>Kafka Streams may close and re-initialise this same instance (a revived task); {@link #init}
  * starts from a clean slate and the restored store is re-queued on first use.
  */
@@ -56,17 +65,29 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
 
   private record Emitted(long sequence, long commit) {}
 
+  private record Ready(long sequence, Prediction prediction, long decision) {}
+
+  /** How long a task holds predictions computed by an earlier decision than it has seen. */
+  static final long HOLD_LIMIT_MS = 30_000;
+
+  /** The key of this task's one entry in its {@link TopologyFactory#DECISION_STORE}. */
+  private static final int DECISION_KEY = 0;
+
   private final Batchers batchers;
   private final AppMetrics metrics;
   private final long tickMs;
   private final boolean atLeastOnce;
   private final DeadLetters deadLetters;
   private final RecordSizeLimit limit;
-  private final ArrayDeque<KeyValue<Long, Prediction>> ready = new ArrayDeque<>();
+  private final ArrayDeque<Ready> ready = new ArrayDeque<>();
+  private final ArrayDeque<Long> held = new ArrayDeque<>();
   private final ArrayDeque<Emitted> awaitingCommit = new ArrayDeque<>();
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<Long, PendingRecord> store;
   private CommitCounter commits;
+  private KeyValueStore<Integer, Long> decisions;
+  private long decisionSeen;
+  private long heldSinceMs = -1;
   private Cancellable punctuation;
   private ThreadBatcher batcher;
   private long nextSequence;
@@ -93,6 +114,11 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     this.context = context;
     this.store = context.getStateStore(TopologyFactory.PENDING_STORE);
     this.commits = context.getStateStore(TopologyFactory.COMMIT_COUNTER);
+    this.decisions = context.getStateStore(TopologyFactory.DECISION_STORE);
+    Long seen = decisions.get(DECISION_KEY);
+    this.decisionSeen = seen == null ? 0 : seen;
+    this.held.clear();
+    this.heldSinceMs = -1;
     this.batcher = null;
     this.nextSequence = 0;
     this.lastCommitSeen = commits.commits();
@@ -162,6 +188,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   private void tick(long timestamp) {
     joinBatcher();
     settleCommitted();
+    requeueHeld();
     if (batchers.draining()) {
       batcher.flush(FlushReason.SHUTDOWN);
       if (atLeastOnce && !awaitingCommit.isEmpty()) {
@@ -197,9 +224,57 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   }
 
   @Override
-  public void accept(long sequence, Prediction prediction) {
-    ready.add(KeyValue.pair(sequence, prediction));
+  public void accept(long sequence, Prediction prediction, long decision) {
+    ready.add(new Ready(sequence, prediction, decision));
     batchers.unsettled().incrementAndGet();
+  }
+
+  /**
+   * Whether a prediction computed by {@code decision} must wait: this partition has seen a later
+   * one, and has not waited {@link #HOLD_LIMIT_MS} for this replica to follow it.
+   */
+  private boolean mustHold(long decision, long now) {
+    if (decision >= decisionSeen) {
+      heldSinceMs = -1;
+      return false;
+    }
+    if (heldSinceMs < 0) {
+      heldSinceMs = now;
+      LOG.info(
+          "partition {}: holding predictions of decision {} until this replica follows decision {}",
+          context.taskId(),
+          decision,
+          decisionSeen);
+    }
+    if (now - heldSinceMs < HOLD_LIMIT_MS) {
+      return true;
+    }
+    if (held.isEmpty()) {
+      LOG.warn(
+          "partition {}: this replica still serves decision {} after {} ms, behind decision {} that"
+              + " the partition has seen; serving on with it",
+          context.taskId(),
+          decision,
+          HOLD_LIMIT_MS,
+          decisionSeen);
+    }
+    return false;
+  }
+
+  /** Classifies the held records again once this replica serves the partition's decision. */
+  private void requeueHeld() {
+    if (held.isEmpty()) {
+      return;
+    }
+    long now = batchers.nowMs();
+    if (batchers.serving().decision() < decisionSeen && now - heldSinceMs < HOLD_LIMIT_MS) {
+      return;
+    }
+    Long sequence;
+    while ((sequence = held.poll()) != null) {
+      PendingRecord pending = store.get(sequence);
+      batcher.add(this, sequence, pending.value(), labelOf(pending.headers()));
+    }
   }
 
   private void emitReady() {
@@ -207,13 +282,22 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       return;
     }
     long now = batchers.nowMs();
-    KeyValue<Long, Prediction> done;
+    Ready done;
     while ((done = ready.poll()) != null) {
-      PendingRecord pending = store.get(done.key);
-      if (pending == null) {
-        throw new IllegalStateException("no pending record for sequence " + done.key);
+      if (mustHold(done.decision(), now)) {
+        held.add(done.sequence());
+        batchers.unsettled().decrementAndGet();
+        continue;
       }
-      Prediction prediction = done.value;
+      if (done.decision() > decisionSeen) {
+        decisionSeen = done.decision();
+        decisions.put(DECISION_KEY, decisionSeen);
+      }
+      PendingRecord pending = store.get(done.sequence());
+      if (pending == null) {
+        throw new IllegalStateException("no pending record for sequence " + done.sequence());
+      }
+      Prediction prediction = done.prediction();
       Headers headers = new RecordHeaders(pending.headers().toArray());
       headers.remove(HeaderNames.MODEL_VERSION);
       headers.add(
@@ -222,10 +306,10 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
           new Record<>(
               pending.key(), PredictionCodec.encode(prediction), pending.timestamp(), headers),
           TopologyFactory.PREDICTIONS_SINK);
-      if (atLeastOnce && done.key < firstSinceCommit) {
-        awaitingCommit.add(new Emitted(done.key, lastCommitSeen));
+      if (atLeastOnce && done.sequence() < firstSinceCommit) {
+        awaitingCommit.add(new Emitted(done.sequence(), lastCommitSeen));
       } else {
-        delete(done.key);
+        delete(done.sequence());
       }
       metrics.flow().predictionOut(now - pending.timestamp());
       metrics
@@ -296,6 +380,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     batchers.unsettled().addAndGet(-(ready.size() + awaitingCommit.size()));
     ready.clear();
     awaitingCommit.clear();
+    held.clear(); // still in the store: whoever runs the task next classifies them
     batchers.stored().addAndGet(-storedHere);
     storedHere = 0;
   }

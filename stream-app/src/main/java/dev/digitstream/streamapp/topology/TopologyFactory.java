@@ -21,6 +21,12 @@ public final class TopologyFactory {
   /** The changelogged store of records waiting for their prediction. */
   public static final String PENDING_STORE = "pending-images";
 
+  /**
+   * The changelogged store of the latest model decision each task's predictions were computed by
+   * (see {@link ClassifyProcessor}).
+   */
+  public static final String DECISION_STORE = "model-decision";
+
   /** The store that tells a task's processor of its commits ({@link CommitCounter}). */
   static final String COMMIT_COUNTER = "commit-counter";
 
@@ -50,6 +56,11 @@ public final class TopologyFactory {
             .withCachingEnabled(),
         CLASSIFY);
     topology.addStateStore(CommitCounter.builder(COMMIT_COUNTER), CLASSIFY);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(DECISION_STORE), Serdes.Integer(), Serdes.Long())
+            .withLoggingEnabled(Map.of()),
+        CLASSIFY);
     topology.addSink(
         PREDICTIONS_SINK,
         config.outputTopic(),

@@ -23,7 +23,7 @@ class ThreadBatcherTest {
   private final List<Long> predicted = new ArrayList<>();
   private final List<String> versions = new ArrayList<>();
   private final PredictionSink sink =
-      (sequence, prediction) -> {
+      (sequence, prediction, decision) -> {
         predicted.add(sequence);
         versions.add(prediction.modelVersion());
       };
@@ -35,7 +35,8 @@ class ThreadBatcherTest {
     BatchMetrics metrics = new BatchMetrics(maxBatch);
     metrics.bindTo(new SimpleMeterRegistry());
     served.set(generation(3, maxBatch));
-    return new ThreadBatcher(served::get, shadowed::get, 20, metrics, monotonicMs::get);
+    return new ThreadBatcher(
+        () -> new Serving(served.get(), 0), shadowed::get, 20, metrics, monotonicMs::get);
   }
 
   private static ModelGeneration generation(long seed, int maxBatch) {

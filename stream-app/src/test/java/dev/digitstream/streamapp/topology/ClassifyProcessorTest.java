@@ -71,6 +71,15 @@ class ClassifyProcessorTest {
             .build();
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
+    var decisions =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(TopologyFactory.DECISION_STORE),
+                Serdes.Integer(),
+                Serdes.Long())
+            .withLoggingDisabled()
+            .build();
+    decisions.init(context.getStateStoreContext(), decisions);
+    context.addStateStore(decisions);
     CommitCounter commits = CommitCounter.builder(TopologyFactory.COMMIT_COUNTER).build();
     commits.init(context.getStateStoreContext(), commits);
     context.addStateStore(commits);
@@ -79,6 +88,7 @@ class ClassifyProcessorTest {
         new Batchers(
             new ModelGeneration(
                 model.metadata(), List.of(), () -> new BatchClassifier(model, MAX_BATCH)),
+            0,
             MAX_DELAY_MS,
             metrics.batches(),
             clockMs::get,
@@ -166,6 +176,51 @@ class ClassifyProcessorTest {
     assertThat(header(dead.get(0).record(), HeaderNames.DLQ_DETAIL))
         .isEqualTo("java.lang.IllegalStateException: cannot store this one");
     assertThat(predictedKeys()).containsExactly("img-1");
+  }
+
+  @Test
+  void shouldHoldPredictionsOfAnEarlierDecisionThanThePartitionHasSeenUntilThisReplicaFollows() {
+    start(PendingRecord.serde());
+    ModelGeneration model = batchers.generation();
+    batchers.serve(model, 2); // decision 2: this partition's predictions are computed by it
+    processor.process(image(0));
+    passDelay();
+    assertThat(predictedKeys()).containsExactly("img-0");
+
+    // the task moved to a replica that still serves decision 1 (it has not followed 2 yet)
+    batchers.serve(model, 1);
+    processor.process(image(1));
+    passDelay();
+    passDelay();
+    assertThat(predictedKeys()).as("held, not emitted by the earlier decision").hasSize(1);
+    assertThat(store.approximateNumEntries()).as("still pending").isEqualTo(1);
+
+    batchers.serve(model, 2); // it follows: the held record is classified again, and goes out
+    passDelay();
+    passDelay();
+    assertThat(predictedKeys()).containsExactly("img-0", "img-1");
+    assertThat(store.approximateNumEntries()).isZero();
+    assertThat(batchers.unsettled().get()).isZero();
+  }
+
+  @Test
+  void shouldStopHoldingWhenThisReplicaCannotFollowTheDecisionWithinTheLimit() {
+    start(PendingRecord.serde());
+    ModelGeneration model = batchers.generation();
+    batchers.serve(model, 3);
+    processor.process(image(0));
+    passDelay();
+    batchers.serve(model, 2); // say it refused decision 3's version
+    processor.process(image(1));
+    passDelay();
+    assertThat(predictedKeys()).hasSize(1);
+
+    clockMs.addAndGet(ClassifyProcessor.HOLD_LIMIT_MS);
+    passDelay();
+    passDelay();
+    assertThat(predictedKeys())
+        .as("serving on rather than stalling")
+        .containsExactly("img-0", "img-1");
   }
 
   private static String header(Record<? extends byte[], ? extends byte[]> record, String name) {

@@ -88,6 +88,7 @@ class TopologyTest {
         new Batchers(
             new ModelGeneration(
                 model.metadata(), List.of(), () -> new BatchClassifier(model, MAX_BATCH)),
+            0,
             MAX_DELAY_MS,
             metrics.batches(),
             clockMs::get,

@@ -45,7 +45,7 @@ final class AppScrape {
   /** Seconds spent in each batch step, from the app's own timers. */
   static String stepTimes(String before, String after) {
     StringBuilder out = new StringBuilder("seconds in");
-    for (String step : List.of("preprocess", "inference", "postprocess")) {
+    for (String step : List.of("preprocess", "inference", "postprocess", "shadow")) {
       out.append(
           String.format(
               " %s %.2f",

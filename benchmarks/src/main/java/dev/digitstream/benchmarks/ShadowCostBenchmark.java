@@ -62,6 +62,7 @@ public final class ShadowCostBenchmark {
                   Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                   modelTopic)) {
         PipelineBenchmark.warmUp(kafka, topics, train, consumer);
+        drain(kafka, topics, train, consumer);
         double before = drain(kafka, topics, train, consumer);
 
         registry.publish(candidate);
@@ -77,9 +78,10 @@ public final class ShadowCostBenchmark {
         double after = drain(kafka, topics, train, consumer);
 
         System.out.printf(
-            "shadow scoring, 1 partition, %s, draining %,d images: %,.0f images/s with a model in"
-                + " shadow, %,.0f and %,.0f without (before and after): %.0f %% of the throughput"
-                + " without%n",
+            "shadow scoring, SHADOW_SHARE %s, 1 partition, %s, draining %,d images: %,.0f images/s"
+                + " with a model in shadow, %,.0f and %,.0f without (before and after): %.0f %% of"
+                + " the throughput without%n",
+            System.getProperty("benchmark.env.SHADOW_SHARE", "1"),
             PipelineBenchmark.GUARANTEE,
             BACKLOG,
             shadowed,

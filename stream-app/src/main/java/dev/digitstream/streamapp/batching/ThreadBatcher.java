@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pending micro-batch of one stream thread, shared by all the tasks (partitions) that thread
@@ -19,16 +21,19 @@ import java.util.function.Supplier;
  */
 public final class ThreadBatcher {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ThreadBatcher.class);
+
   private record Entry(PredictionSink owner, long sequence, byte[] image, int label) {}
 
   private final Supplier<Serving> served;
   private final Supplier<Shadow> shadowed;
   private ModelGeneration generation;
-  private long decision;
   private BatchClassifier classifier;
   private ModelGeneration replaced;
   private Shadow shadow;
   private BatchClassifier shadowClassifier;
+  private Shadow failedShadow;
+  private double shadowCredit;
 
   /** This thread's copies of the models it serves and scores: a promotion reuses them. */
   private final Map<ModelGeneration, BatchClassifier> copies = new IdentityHashMap<>();
@@ -57,7 +62,6 @@ public final class ThreadBatcher {
     this.served = served;
     this.shadowed = shadowed;
     this.generation = served.get().generation();
-    this.decision = served.get().decision();
     this.classifier = copyOf(generation);
     this.monotonicMs = monotonicMs;
     this.maxSize = classifier.maxBatch();
@@ -110,7 +114,6 @@ public final class ThreadBatcher {
         images.add(e.image());
       }
       Serving now = served.get();
-      decision = now.decision();
       if (now.generation() != generation) { // a new model: switch at this batch boundary
         replaced = generation;
         generation = now.generation();
@@ -119,11 +122,11 @@ public final class ThreadBatcher {
       BatchClassifier.Result result = classifier.classify(images);
       metrics.batch(reason, entries.size(), result);
       List<Prediction> predictions = result.predictions();
-      scoreInShadow(predictions);
       for (int i = 0; i < entries.size(); i++) {
         Entry e = entries.get(i);
-        e.owner().accept(e.sequence(), predictions.get(i), decision);
+        e.owner().accept(e.sequence(), predictions.get(i), now.decision());
       }
+      scoreInShadow(predictions);
     } finally {
       pending.addAndGet(-entries.size());
       entries.clear();
@@ -137,9 +140,26 @@ public final class ThreadBatcher {
    */
   private void scoreInShadow(List<Prediction> predictions) {
     Shadow now = shadowed.get();
-    if (now == null || !now.score().serving().equals(generation.version())) {
+    if (now == null || now == failedShadow || !now.score().serving().equals(generation.version())) {
       return;
     }
+    shadowCredit += now.share(); // runs on every batch at share 1, every 4th at 0.25
+    if (shadowCredit < 1) {
+      return;
+    }
+    shadowCredit -= 1;
+    try {
+      score(now, predictions);
+    } catch (RuntimeException e) { // a model in shadow must never stop serving
+      failedShadow = now;
+      LOG.warn(
+          "model {} in shadow failed on this thread; no longer scored here",
+          now.score().version(),
+          e);
+    }
+  }
+
+  private void score(Shadow now, List<Prediction> predictions) {
     if (now != shadow) { // a new version in shadow: take its copy at this batch boundary
       shadow = now;
       shadowClassifier = copyOf(now.generation());

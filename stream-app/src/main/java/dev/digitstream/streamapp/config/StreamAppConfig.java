@@ -61,6 +61,7 @@ public record StreamAppConfig(
   public static final String GATE_CONFIDENCE = "GATE_CONFIDENCE";
   public static final String GATE_MAX_DISAGREEMENT = "GATE_MAX_DISAGREEMENT";
   public static final String PROBATION_RECORDS = "PROBATION_RECORDS";
+  public static final String SHADOW_SHARE = "SHADOW_SHARE";
   public static final String BATCH_MAX_SIZE = "BATCH_MAX_SIZE";
   public static final String BATCH_MAX_DELAY_MS = "BATCH_MAX_DELAY_MS";
   public static final String STREAM_THREADS = "STREAM_THREADS";
@@ -100,7 +101,8 @@ public record StreamAppConfig(
                 (Double) v.get(GATE_FLOOR),
                 (Double) v.get(GATE_CONFIDENCE),
                 (Double) v.get(GATE_MAX_DISAGREEMENT),
-                (Integer) v.get(PROBATION_RECORDS)),
+                (Integer) v.get(PROBATION_RECORDS),
+                (Double) v.get(SHADOW_SHARE)),
             (Integer) v.get(BATCH_MAX_SIZE),
             (Integer) v.get(BATCH_MAX_DELAY_MS),
             (Integer) v.get(STREAM_THREADS),

@@ -32,6 +32,7 @@ import static dev.digitstream.streamapp.config.StreamAppConfig.OUTPUT_TOPIC;
 import static dev.digitstream.streamapp.config.StreamAppConfig.PROBATION_RECORDS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.PROCESSING_GUARANTEE;
 import static dev.digitstream.streamapp.config.StreamAppConfig.ROLLING_ACCURACY_WINDOW;
+import static dev.digitstream.streamapp.config.StreamAppConfig.SHADOW_SHARE;
 import static dev.digitstream.streamapp.config.StreamAppConfig.STATE_DIR;
 import static dev.digitstream.streamapp.config.StreamAppConfig.STREAM_THREADS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.TOPIC_PARTITIONS;
@@ -163,6 +164,16 @@ public final class StreamAppSettings {
               MEDIUM,
               "labelled records after a promotion during which the replaced model is scored in"
                   + " shadow, and an automatic rollback may follow; 0: no probation")
+          .define(
+              SHADOW_SHARE,
+              Type.DOUBLE,
+              1.0,
+              fraction(0.01, 1),
+              MEDIUM,
+              "the share of batches a model in shadow runs on: at 1 every batch is inferred twice"
+                  + " while a model is in shadow (about half the throughput when inference"
+                  + " dominates, BENCHMARKS.md); less costs less and takes longer to reach"
+                  + " `GATE_MIN_RECORDS`")
           .define(
               BATCH_MAX_SIZE,
               Type.INT,

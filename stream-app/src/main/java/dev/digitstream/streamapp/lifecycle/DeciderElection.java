@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -62,6 +63,15 @@ final class DeciderElection implements AutoCloseable {
         }
       } catch (WakeupException e) {
         return; // close()
+      } catch (AuthorizationException e) {
+        leader = false;
+        LOG.warn(
+            "not authorized to join group {} on {} ({}): this replica never decides on models"
+                + " (grant READ on the group, docs/security.md)",
+            group,
+            topic,
+            e.getMessage());
+        return;
       } catch (RuntimeException e) {
         leader = false;
         if (running) {

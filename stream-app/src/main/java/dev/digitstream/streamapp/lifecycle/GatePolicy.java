@@ -16,6 +16,8 @@ package dev.digitstream.streamapp.lifecycle;
  *     version (0-1)
  * @param probationRecords labelled records after a promotion during which the replaced version is
  *     scored in shadow and a rollback may follow; 0: no probation
+ * @param shadowShare the share of batches a version in shadow is run on (0-1]: less costs less
+ *     inference and takes longer to reach a verdict
  */
 public record GatePolicy(
     boolean automatic,
@@ -24,7 +26,8 @@ public record GatePolicy(
     double floor,
     double confidence,
     double maxDisagreement,
-    long probationRecords) {
+    long probationRecords,
+    double shadowShare) {
 
   /** Whether a promotion starts a probation. */
   public boolean probations() {

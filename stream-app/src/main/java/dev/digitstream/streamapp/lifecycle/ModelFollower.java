@@ -81,6 +81,7 @@ public final class ModelFollower implements AutoCloseable {
   private ModelGeneration replaced;
   private long lastReport;
   private long lastReportedScored = -1;
+  private boolean reportRefused;
 
   /**
    * @param applied the sequence number of the decision served at start (0 for none)
@@ -228,9 +229,10 @@ public final class ModelFollower implements AutoCloseable {
       return;
     }
     ShadowScore score = new ShadowScore(version, serving);
-    batchers.shadow(new Shadow(generation.get(), score));
+    batchers.shadow(new Shadow(generation.get(), score, policy.shadowShare()));
     metrics.shadow(() -> score.report(events.source()));
     lastReportedScored = -1;
+    reportRefused = false;
     boolean probation = snapshot.probation().filter(version::equals).isPresent();
     events.emit(
         ModelEvent.SHADOW,
@@ -276,12 +278,19 @@ public final class ModelFollower implements AutoCloseable {
     if (report.scored() == lastReportedScored) {
       return;
     }
+    lastReport = now;
     try {
       registry.report(report);
-      lastReport = now;
       lastReportedScored = report.scored();
     } catch (RuntimeException e) {
-      LOG.warn("cannot report shadow figures on {}: {}", report.version(), e.getMessage());
+      if (!reportRefused) { // once per version in shadow, not every second
+        LOG.warn(
+            "cannot report shadow figures on {} to topic {} (WRITE on it, docs/security.md): {}",
+            report.version(),
+            topic,
+            e.getMessage());
+        reportRefused = true;
+      }
     }
   }
 

@@ -112,7 +112,7 @@ class ThreadBatcherTest {
     String serving = served.get().version();
     CountingGeneration candidate = new CountingGeneration(generation(5, 4));
     ShadowScore score = new ShadowScore(candidate.generation().version(), serving);
-    shadowed.set(new Shadow(candidate.generation(), score));
+    shadowed.set(new Shadow(candidate.generation(), score, 1));
     var mnist = TestData.mnist().test();
     for (int i = 0; i < 8; i++) {
       batcher.add(sink, i, mnist.image(i), i < 6 ? mnist.label(i) : -1);
@@ -132,7 +132,7 @@ class ThreadBatcherTest {
     ModelGeneration previous = served.get();
     served.set(candidate.generation());
     ShadowScore probation = new ShadowScore(serving, candidate.generation().version());
-    shadowed.set(new Shadow(previous, probation));
+    shadowed.set(new Shadow(previous, probation, 1));
     for (int i = 0; i < 4; i++) {
       batcher.add(sink, 10 + i, mnist.image(i), mnist.label(i));
     }
@@ -146,13 +146,48 @@ class ThreadBatcherTest {
   void shouldNotScoreAShadowComparedWithAnotherServingVersion() throws IOException {
     ThreadBatcher batcher = batcher(2);
     ShadowScore stale = new ShadowScore("x", "not-the-serving-version");
-    shadowed.set(new Shadow(generation(5, 2), stale));
+    shadowed.set(new Shadow(generation(5, 2), stale, 1));
     byte[] image = TestData.mnist().test().image(0);
     batcher.add(sink, 1, image, 7);
     batcher.add(sink, 2, image, 7);
 
     assertThat(predicted).hasSize(2);
     assertThat(stale.report("r").scored()).isZero();
+  }
+
+  @Test
+  void shouldServeOnWhenTheModelInShadowFails() throws IOException {
+    ThreadBatcher batcher = batcher(2);
+    ModelGeneration broken =
+        new ModelGeneration(
+            TestModels.untrained(5).metadata(),
+            List.of(),
+            () -> {
+              throw new IllegalStateException("no copy of this one");
+            });
+    ShadowScore score = new ShadowScore(broken.version(), served.get().version());
+    shadowed.set(new Shadow(broken, score, 1));
+    byte[] image = TestData.mnist().test().image(0);
+    for (int i = 0; i < 4; i++) {
+      batcher.add(sink, i, image, 7);
+    }
+
+    assertThat(predicted).as("every batch served").containsExactly(0L, 1L, 2L, 3L);
+    assertThat(score.report("r").scored()).isZero();
+  }
+
+  @Test
+  void shouldScoreTheGivenShareOfBatchesInShadow() throws IOException {
+    ThreadBatcher batcher = batcher(2);
+    ShadowScore score = new ShadowScore("candidate", served.get().version());
+    shadowed.set(new Shadow(generation(5, 2), score, 0.25));
+    byte[] image = TestData.mnist().test().image(0);
+    for (int i = 0; i < 16; i++) { // 8 batches
+      batcher.add(sink, i, image, 7);
+    }
+
+    assertThat(predicted).hasSize(16);
+    assertThat(score.report("r").scored()).as("2 of 8 batches of 2").isEqualTo(4);
   }
 
   /** A generation that counts the copies taken from it. */

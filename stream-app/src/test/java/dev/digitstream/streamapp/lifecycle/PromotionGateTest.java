@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PromotionGateTest {
 
   private static final GatePolicy POLICY =
-      new GatePolicy(true, 2000, 0.005, 0.97, 0.95, 0.02, 2000);
+      new GatePolicy(true, 2000, 0.005, 0.97, 0.95, 0.02, 2000, 1);
   private final PromotionGate gate = new PromotionGate(POLICY);
 
   /**

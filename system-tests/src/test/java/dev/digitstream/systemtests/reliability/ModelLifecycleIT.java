@@ -538,34 +538,14 @@ class ModelLifecycleIT {
 
   /** The model.version header of every committed prediction, by partition in offset order. */
   private static Map<Integer, List<String>> versionsByPartition(Map<String, String> env) {
-    String topic = env.get(StreamAppConfig.OUTPUT_TOPIC);
     Map<Integer, List<String>> versions = new TreeMap<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
-                env.get(StreamAppConfig.KAFKA_BOOTSTRAP_SERVERS),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          versions
-              .computeIfAbsent(r.partition(), p -> new ArrayList<>())
-              .add(
-                  new String(
-                      r.headers().lastHeader(HeaderNames.MODEL_VERSION).value(),
-                      StandardCharsets.US_ASCII));
-        }
-      }
+    for (ConsumerRecord<String, byte[]> r : readAll(env, env.get(StreamAppConfig.OUTPUT_TOPIC))) {
+      versions
+          .computeIfAbsent(r.partition(), p -> new ArrayList<>())
+          .add(
+              new String(
+                  r.headers().lastHeader(HeaderNames.MODEL_VERSION).value(),
+                  StandardCharsets.US_ASCII));
     }
     return versions;
   }

@@ -1,6 +1,5 @@
 package dev.digitstream.registry;
 
-import java.io.IOException;
 import java.time.Instant;
 
 /**
@@ -22,19 +21,6 @@ public record Decision(
 
   /** An earlier version serves again. */
   public static final String ROLLBACK = "rollback";
-
-  /**
-   * The decision a {@value ModelTopic#DECISION_KEY} record's value holds.
-   *
-   * @throws RegistryException when it is not a decision's JSON
-   */
-  public static Decision fromJson(byte[] json) {
-    try {
-      return RegistryJson.read(json, Decision.class);
-    } catch (IOException e) {
-      throw new RegistryException("not a model decision: " + e.getMessage(), e);
-    }
-  }
 
   /** Whether {@code action} is one of the two actions. */
   public static boolean isAction(String action) {

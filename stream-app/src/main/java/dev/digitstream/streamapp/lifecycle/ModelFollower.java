@@ -78,6 +78,7 @@ public final class ModelFollower implements AutoCloseable {
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private long applied;
+  private Decision followed;
   private ModelGeneration replaced;
   private long lastReport;
   private long lastReportedScored = -1;
@@ -159,7 +160,7 @@ public final class ModelFollower implements AutoCloseable {
 
   private void step(RegistrySnapshot snapshot, boolean caughtUp) {
     Optional<Decision> decision = snapshot.decision();
-    if (decision.isPresent() && decision.get().sequence() > applied) {
+    if (decision.isPresent() && isNew(decision.get())) {
       apply(decision.get());
     }
     String serving = batchers.generation().version();
@@ -173,8 +174,18 @@ public final class ModelFollower implements AutoCloseable {
     metrics.states(states);
   }
 
+  /**
+   * A later decision than the one followed; or one of the same sequence that replaced it (two
+   * writers decided at once: the topic's latest record is the one every replica follows).
+   */
+  private boolean isNew(Decision decision) {
+    return decision.sequence() > applied
+        || (decision.sequence() == applied && followed != null && !decision.equals(followed));
+  }
+
   private void apply(Decision decision) {
     applied = decision.sequence();
+    followed = decision;
     ModelGeneration current = batchers.generation();
     LOG.info(
         "model decision {}: {} {} ({}); serving {}",

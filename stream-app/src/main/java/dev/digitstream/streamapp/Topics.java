@@ -106,30 +106,33 @@ final class Topics {
   }
 
   /**
-   * The model events topic is created with the others when asked; a missing one is not a reason to
-   * refuse to start (events are the audit trail, and are logged too).
+   * The model events topic is created with the others when asked; a missing or forbidden one is not
+   * a reason to refuse to start (events are the audit trail, and are logged too).
    */
   private static void ensureEventsTopic(Admin admin, StreamAppConfig config, Duration timeout)
-      throws IOException,
-          InterruptedException,
-          ExecutionException,
-          TimeoutException,
-          StartupException {
+      throws InterruptedException {
     String topic = config.modelEventsTopic();
     if (topic.isEmpty() || config.modelTopic().isEmpty()) {
       return;
     }
-    if (TopicCheck.describe(admin, List.of(topic), config.bootstrapServers(), timeout)
-        .missing()
-        .isEmpty()) {
-      return;
-    }
-    if (config.createTopics()) {
-      create(admin, config, List.of(topic));
-    } else {
+    try {
+      if (TopicCheck.describe(admin, List.of(topic), config.bootstrapServers(), timeout)
+          .missing()
+          .isEmpty()) {
+        return;
+      }
+      if (config.createTopics()) {
+        create(admin, config, List.of(topic));
+        return;
+      }
       LOG.warn(
           "model events topic {} does not exist: lifecycle events are logged only until it does",
           topic);
+    } catch (IOException | ExecutionException | TimeoutException | StartupException e) {
+      LOG.warn(
+          "cannot check or create model events topic {} ({}): lifecycle events may be logged only",
+          topic,
+          e.getMessage());
     }
   }
 

@@ -57,7 +57,6 @@ final class Topics {
       if (!missing.isEmpty()) {
         create(admin, config, missing);
       }
-      ensureEventsTopic(admin, config, timeout);
       // registered brokers, fenced (down) ones included: a broker that is down for the moment must
       // not lower the replication of a changelog created now, for good
       int brokers =
@@ -102,37 +101,6 @@ final class Topics {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw e;
       }
-    }
-  }
-
-  /**
-   * The model events topic is created with the others when asked; a missing or forbidden one is not
-   * a reason to refuse to start (events are the audit trail, and are logged too).
-   */
-  private static void ensureEventsTopic(Admin admin, StreamAppConfig config, Duration timeout)
-      throws InterruptedException {
-    String topic = config.modelEventsTopic();
-    if (topic.isEmpty() || config.modelTopic().isEmpty()) {
-      return;
-    }
-    try {
-      if (TopicCheck.describe(admin, List.of(topic), config.bootstrapServers(), timeout)
-          .missing()
-          .isEmpty()) {
-        return;
-      }
-      if (config.createTopics()) {
-        create(admin, config, List.of(topic));
-        return;
-      }
-      LOG.warn(
-          "model events topic {} does not exist: lifecycle events are logged only until it does",
-          topic);
-    } catch (IOException | ExecutionException | TimeoutException | StartupException e) {
-      LOG.warn(
-          "cannot check or create model events topic {} ({}): lifecycle events may be logged only",
-          topic,
-          e.getMessage());
     }
   }
 

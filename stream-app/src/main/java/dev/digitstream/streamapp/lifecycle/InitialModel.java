@@ -105,17 +105,34 @@ public final class InitialModel implements AutoCloseable {
     return false;
   }
 
-  /** Creates the model topic when it is missing and {@code CREATE_TOPICS} asks for it. */
+  /**
+   * Creates the model topic and the events topic when they are missing and {@code CREATE_TOPICS}
+   * asks for it. An events topic that cannot be created is a warning: events are the audit trail,
+   * and are logged too.
+   */
   public void createTopicIfAsked(StreamAppConfig config, int brokers) throws StartupException {
-    if (registry == null || topicExists || !config.createTopics()) {
+    if (registry == null || !config.createTopics()) {
       return;
     }
-    try {
-      registry.createTopic(Math.min(3, Math.max(1, brokers)));
-      LOG.info("created model topic {}", config.modelTopic());
-    } catch (RuntimeException e) {
-      throw new StartupException(
-          "cannot create model topic %s: %s".formatted(config.modelTopic(), e.getMessage()), e);
+    int replicas = Math.min(3, Math.max(1, brokers));
+    if (!topicExists) {
+      try {
+        registry.createTopic(replicas);
+        LOG.info("created model topic {}", config.modelTopic());
+      } catch (RuntimeException e) {
+        throw new StartupException(
+            "cannot create model topic %s: %s".formatted(config.modelTopic(), e.getMessage()), e);
+      }
+    }
+    if (!config.modelEventsTopic().isEmpty()) {
+      try {
+        registry.createEventsTopic(config.modelEventsTopic(), replicas);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "cannot create model events topic {} ({}): lifecycle events are logged only",
+            config.modelEventsTopic(),
+            e.getMessage());
+      }
     }
   }
 

@@ -220,8 +220,9 @@ public final class RegistryClient implements AutoCloseable {
   /**
    * Records that {@code version} serves from now on: sequence = the latest decision's + 1, previous
    * = the version it decided. Refuses a version with no manifest, and the version already serving.
-   * A rollback also marks the version rolled back from {@link ModelStatus#REJECTED}, in the same
-   * write.
+   * A rollback also marks the version rolled back from {@link ModelStatus#REJECTED}, and a
+   * promotion the unjudged versions published before the promoted one {@link ModelStatus#RETIRED}
+   * (superseded), in the same write.
    *
    * @param action {@link Decision#PROMOTE} or {@link Decision#ROLLBACK}
    * @param reason why (may be null)
@@ -250,6 +251,23 @@ public final class RegistryClient implements AutoCloseable {
             reason,
             Instant.now().truncatedTo(ChronoUnit.MILLIS));
     LinkedHashMap<String, byte[]> records = new LinkedHashMap<>();
+    if (Decision.PROMOTE.equals(action)) {
+      // versions published before the promoted one and never judged are superseded: retired, so
+      // that a later rollback does not make them candidates again (the one replaced stays
+      // unjudged: its successor's probation scores it)
+      for (String earlier : snapshot.manifests().keySet()) {
+        if (earlier.equals(version)) {
+          break;
+        }
+        if (!earlier.equals(decision.previous()) && snapshot.status(earlier).isEmpty()) {
+          records.put(
+              ModelTopic.statusKey(earlier),
+              RegistryJson.write(
+                  new ModelStatus(
+                      earlier, ModelStatus.RETIRED, "superseded by " + version, decision.at())));
+        }
+      }
+    }
     if (Decision.ROLLBACK.equals(action) && decision.previous() != null) {
       // the version rolled back from is out of the running: never shadowed again
       records.put(

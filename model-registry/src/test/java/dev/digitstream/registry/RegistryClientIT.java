@@ -180,6 +180,31 @@ class RegistryClientIT {
         .hasMessageContaining("already serving");
   }
 
+  @Test
+  void shouldRetireUnjudgedEarlierVersionsAtAPromotionSoThatARollbackDoesNotReviveThem()
+      throws Exception {
+    client.createTopic(1);
+    String a =
+        client.publish(save(TestModels.untrained(21), "a.zip"), TIMEOUT).manifest().version();
+    String b =
+        client.publish(save(TestModels.untrained(22), "b.zip"), TIMEOUT).manifest().version();
+    String c =
+        client.publish(save(TestModels.untrained(23), "c.zip"), TIMEOUT).manifest().version();
+    client.decide(a, Decision.PROMOTE, null, TIMEOUT);
+    client.decide(c, Decision.PROMOTE, "skipping b", TIMEOUT);
+
+    RegistrySnapshot promoted = client.read(TIMEOUT);
+    assertThat(promoted.status(b)).get().extracting(ModelStatus::state).isEqualTo("retired");
+    assertThat(promoted.status(b).get().reason()).isEqualTo("superseded by " + c);
+    assertThat(promoted.status(a)).as("the replaced version: its probation judges it").isEmpty();
+    assertThat(promoted.shadowTarget(c, true)).contains(a);
+
+    client.decide(a, Decision.ROLLBACK, "c was worse", TIMEOUT);
+    RegistrySnapshot rolledBack = client.read(TIMEOUT);
+    assertThat(rolledBack.status(c)).get().extracting(ModelStatus::state).isEqualTo("rejected");
+    assertThat(rolledBack.shadowTarget(a, true)).as("b does not come back").isEmpty();
+  }
+
   private Path save(LoadedModel model, String name) throws Exception {
     Path file = dir.resolve(name);
     ModelFiles.save(model.network(), model.metadata(), file);

@@ -157,7 +157,7 @@ public final class StreamApp implements AutoCloseable {
                     config.modelTopic(),
                     config.applicationId() + "-model-decider",
                     config.gate(),
-                    initial.decision(),
+                    initial.decided(),
                     batchers,
                     metrics.model(),
                     config.streamThreads(),

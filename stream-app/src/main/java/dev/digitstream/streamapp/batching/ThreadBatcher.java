@@ -140,6 +140,12 @@ public final class ThreadBatcher {
    */
   private void scoreInShadow(List<Prediction> predictions) {
     Shadow now = shadowed.get();
+    if (now == null && shadow != null) { // out of shadow: let this thread's copy of it go
+      shadow = null;
+      shadowClassifier = null;
+      failedShadow = null;
+      copies.keySet().removeIf(g -> g != generation && g != replaced);
+    }
     if (now == null || now == failedShadow || !now.score().serving().equals(generation.version())) {
       return;
     }

@@ -26,19 +26,19 @@ public final class InitialModel implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final LoadedModel model;
-  private final long decision;
+  private final Decision decided;
   private final String source;
   private final RegistryClient registry;
   private final boolean topicExists;
 
   private InitialModel(
       LoadedModel model,
-      long decision,
+      Decision decided,
       String source,
       RegistryClient registry,
       boolean topicExists) {
     this.model = model;
-    this.decision = decision;
+    this.decided = decided;
     this.source = source;
     this.registry = registry;
     this.topicExists = topicExists;
@@ -76,7 +76,7 @@ public final class InitialModel implements AutoCloseable {
           Decision d = decided.get();
           return new InitialModel(
               registry.fetch(d.version(), TIMEOUT),
-              d.sequence(),
+              d,
               "model topic %s, decision %d".formatted(config.modelTopic(), d.sequence()),
               registry,
               true);
@@ -87,7 +87,7 @@ public final class InitialModel implements AutoCloseable {
             exists ? "holds no decision yet" : "does not exist (yet)");
       }
       LoadedModel model = ModelFiles.load(ModelFiles.resolve(config.modelPath()));
-      return new InitialModel(model, 0, config.modelPath().toString(), registry, exists);
+      return new InitialModel(model, null, config.modelPath().toString(), registry, exists);
     } catch (IOException | RuntimeException e) {
       if (registry != null) {
         registry.close();
@@ -142,7 +142,12 @@ public final class InitialModel implements AutoCloseable {
 
   /** The decision the model was chosen by; 0 when it came from {@code MODEL_PATH}. */
   public long decision() {
-    return decision;
+    return decided == null ? 0 : decided.sequence();
+  }
+
+  /** The decision the model was chosen by; null when it came from {@code MODEL_PATH}. */
+  public Decision decided() {
+    return decided;
   }
 
   /** Where the model came from, for the log. */

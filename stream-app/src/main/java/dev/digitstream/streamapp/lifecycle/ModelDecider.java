@@ -55,7 +55,12 @@ final class ModelDecider {
       return;
     }
     String version = target.get();
-    String pair = version + " beside " + serving;
+    String pair =
+        version
+            + " beside "
+            + serving
+            + " after decision "
+            + snapshot.decision().map(Decision::sequence).orElse(0L);
     if (pair.equals(judged)) {
       return; // judged already; the topic does not show it yet
     }
@@ -98,6 +103,16 @@ final class ModelDecider {
       registry.forgetReports(version, replicas);
     } catch (RuntimeException e) {
       LOG.warn("deciding on model {} failed ({}); trying again", version, e.getMessage());
+    }
+  }
+
+  /** Records that a version none can load is rejected (its chunks are the same for everyone). */
+  void reject(String version, String why) {
+    try {
+      registry.judge(version, ModelStatus.REJECTED, why);
+      events.emit(ModelEvent.REJECTED, version, name, why);
+    } catch (RuntimeException e) {
+      LOG.warn("recording model {} as rejected failed ({})", version, e.getMessage());
     }
   }
 

@@ -58,6 +58,9 @@ public final class ModelFollower implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How often a decided version that could not be loaded is tried again. */
+  static final Duration RETRY_EVERY = Duration.ofSeconds(10);
+
   /** How often a replica writes its shadow figures. */
   static final Duration REPORT_EVERY = Duration.ofSeconds(1);
 
@@ -73,19 +76,21 @@ public final class ModelFollower implements AutoCloseable {
   private final int copies;
   private final int maxBatch;
   private final Thread thread;
-  private final SnapshotCollector collector = new SnapshotCollector();
+  private SnapshotCollector collector;
   private final Set<String> refused = new HashSet<>();
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private long applied;
   private Decision followed;
+  private Decision failed;
+  private long failedAt;
   private ModelGeneration replaced;
   private long lastReport;
   private long lastReportedScored = -1;
   private boolean reportRefused;
 
   /**
-   * @param applied the sequence number of the decision served at start (0 for none)
+   * @param applied the decision served at start (null for none)
    * @param group the consumer group that elects the decider
    * @param copies model copies to warm up, one per stream thread
    */
@@ -96,7 +101,7 @@ public final class ModelFollower implements AutoCloseable {
       String topic,
       String group,
       GatePolicy policy,
-      long applied,
+      Decision applied,
       Batchers batchers,
       ModelMetrics metrics,
       int copies,
@@ -106,7 +111,8 @@ public final class ModelFollower implements AutoCloseable {
     this.clientProperties = clientProperties;
     this.topic = topic;
     this.policy = policy;
-    this.applied = applied;
+    this.applied = applied == null ? 0 : applied.sequence();
+    this.followed = applied;
     this.batchers = batchers;
     this.metrics = metrics;
     this.copies = copies;
@@ -137,12 +143,18 @@ public final class ModelFollower implements AutoCloseable {
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        collector = new SnapshotCollector(); // read afresh on every (re)connection
+        boolean read = false; // the topic read to its end once: until then, a partial picture
         while (running) {
           ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
           for (ConsumerRecord<String, byte[]> record : records) {
             collector.accept(record.key(), record.value());
           }
-          step(collector.snapshot(), caughtUp(consumer, partitions));
+          boolean caughtUp = caughtUp(consumer, partitions);
+          read |= caughtUp;
+          if (read) {
+            step(collector.snapshot(), caughtUp);
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -183,10 +195,24 @@ public final class ModelFollower implements AutoCloseable {
         || (decision.sequence() == applied && followed != null && !decision.equals(followed));
   }
 
+  /**
+   * Serves the decided version. One that cannot be loaded is tried again every {@link #RETRY_EVERY}
+   * (a broker blip during the fetch must not leave this replica behind for good); meanwhile the
+   * current model serves on.
+   */
   private void apply(Decision decision) {
-    applied = decision.sequence();
-    followed = decision;
     ModelGeneration current = batchers.generation();
+    if (decision.version().equals(current.version())) {
+      applied = decision.sequence();
+      followed = decision;
+      batchers.serve(current, decision.sequence());
+      metrics.followed(decision.sequence());
+      return;
+    }
+    long now = System.nanoTime();
+    if (decision.equals(failed) && now - failedAt < RETRY_EVERY.toNanos()) {
+      return;
+    }
     LOG.info(
         "model decision {}: {} {} ({}); serving {}",
         decision.sequence(),
@@ -194,15 +220,15 @@ public final class ModelFollower implements AutoCloseable {
         decision.version(),
         decision.reason(),
         current.version());
-    if (decision.version().equals(current.version())) {
-      batchers.serve(current, decision.sequence());
-      metrics.followed(decision.sequence());
-      return;
-    }
     Optional<ModelGeneration> next = generationOf(decision.version(), "serve");
     if (next.isEmpty()) {
+      failed = decision;
+      failedAt = now;
       return;
     }
+    applied = decision.sequence();
+    followed = decision;
+    failed = null;
     replaced = current;
     batchers.serve(next.get(), decision.sequence());
     metrics.served(next.get().metadata(), decision.sequence());
@@ -237,6 +263,11 @@ public final class ModelFollower implements AutoCloseable {
     Optional<ModelGeneration> generation = generationOf(version, "shadow");
     if (generation.isEmpty()) {
       refused.add(version + "@" + manifest.sha256());
+      batchers.shadow(null); // whatever was in shadow before is not the version to score now
+      metrics.shadow(null);
+      if (election != null && election.leader()) {
+        decider.reject(version, "cannot be loaded from the model topic");
+      }
       return;
     }
     ShadowScore score = new ShadowScore(version, serving);

@@ -25,6 +25,13 @@ import java.util.Locale;
  */
 final class PromotionGate {
 
+  /**
+   * With labels this sparse (fewer than {@code minRecords} among this many times {@code minRecords}
+   * scored), a candidate is judged by the label-free rule rather than waited on, at the full cost
+   * of a shadow.
+   */
+  static final int SPARSE_LABELS_FACTOR = 10;
+
   /** Labelled records a probation needs before a rollback is considered. */
   static final int PROBATION_MIN_LABELLED = 200;
 
@@ -83,11 +90,14 @@ final class PromotionGate {
       }
       return new Verdict(Outcome.PROMOTE, measured);
     }
-    if (figures.labelled() == 0 && figures.scored() >= policy.minRecords()) {
+    boolean noLabels = figures.labelled() == 0 && figures.scored() >= policy.minRecords();
+    boolean tooFewLabels = figures.scored() >= SPARSE_LABELS_FACTOR * policy.minRecords();
+    if (noLabels || tooFewLabels) {
       Interval disagreement = Bounds.proportion(figures.disagreements(), figures.scored(), z);
       String measured =
           format(
-              "no labels: disagrees with the serving version on %.2f %% of %,d records (%s upper"
+              (noLabels ? "no labels" : "too few labels (%,d)".formatted(figures.labelled()))
+                  + ": disagrees with the serving version on %.2f %% of %,d records (%s upper"
                   + " bound %.2f %%), test accuracy %.2f %%",
               100 * disagreement.value(),
               figures.scored(),
@@ -145,10 +155,12 @@ final class PromotionGate {
       if (n >= policy.probationRecords()) {
         return new Verdict(Outcome.RETIRE, "probation passed: " + measured);
       }
-    } else if (n == 0 && figures.scored() >= policy.probationRecords()) {
+    }
+    if ((n == 0 && figures.scored() >= policy.probationRecords())
+        || figures.scored() >= SPARSE_LABELS_FACTOR * policy.probationRecords()) {
       return new Verdict(
           Outcome.RETIRE,
-          format("probation ended with no labels after %,d records", figures.scored()));
+          format("probation ended with %,d labelled records among %,d", n, figures.scored()));
     }
     return new Verdict(Outcome.WAIT, null);
   }

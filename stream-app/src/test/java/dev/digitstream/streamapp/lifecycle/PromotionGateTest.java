@@ -96,6 +96,21 @@ class PromotionGateTest {
   }
 
   @Test
+  void shouldJudgeByTheLabelFreeRuleWhenLabelsAreTooSparseToWaitFor() {
+    ShadowReport sparse =
+        new ShadowReport("r", "v2", "v1", 19_999, 150, 148, 149, 0, 1, 80, 1, Instant.EPOCH);
+    assertThat(gate.candidate(sparse, 0.99).outcome()).isEqualTo(Outcome.WAIT);
+    ShadowReport longer =
+        new ShadowReport("r", "v2", "v1", 20_000, 150, 148, 149, 0, 1, 80, 1, Instant.EPOCH);
+    Verdict v = gate.candidate(longer, 0.99);
+    assertThat(v.outcome()).isEqualTo(Outcome.PROMOTE);
+    assertThat(v.reason()).startsWith("too few labels (150)");
+    assertThat(gate.probation(longer).outcome())
+        .as("a probation with too few labels ends too")
+        .isEqualTo(Outcome.RETIRE);
+  }
+
+  @Test
   void shouldRollBackDuringProbationOnEvidenceOnly() {
     // probation figures: shadow = the previous model, serving = the promoted one
     ShadowReport scrambledServing = figures(300, 0, 3, 290, 295);

@@ -43,8 +43,14 @@ final class LatencyRecorder implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
-  /** The p99 of the latencies observed between two wall-clock times (ms). */
-  double p99(long fromMs, long toMs) {
+  /**
+   * The p99 of the latencies observed between two wall-clock times (ms); waits for the window to
+   * close.
+   */
+  double p99(long fromMs, long toMs) throws InterruptedException {
+    while (System.currentTimeMillis() < toMs + 1_000) {
+      Thread.sleep(100); // the window may not have closed yet
+    }
     var before = byTime.floorEntry(fromMs);
     var after = byTime.ceilingEntry(toMs);
     assertThat(before).as("a scrape before %d", fromMs).isNotNull();

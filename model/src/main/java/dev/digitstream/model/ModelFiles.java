@@ -30,7 +30,7 @@ public final class ModelFiles {
   /**
    * The version id of a trained network: a hash of its weights, architecture, the input contract,
    * recipe, seed and data set checksums (everything in the metadata but the version, accuracy,
-   * libraries and time).
+   * libraries, time and calibration).
    */
   public static String versionId(
       MultiLayerNetwork network,

@@ -20,6 +20,12 @@ import java.util.Map;
  * @param testAccuracy accuracy on the official 10,000-image MNIST test set, 0-1
  * @param libraries versions of the libraries and JVM that trained the model
  * @param createdAt when the file was written
+ * @param calibration temperature and confidence thresholds fitted on the validation split; {@link
+ *     Calibration#NONE} for files written before calibration existed, which lack the field, and for
+ *     runs without a validation split. Not part of the version id: it is computed from what the id
+ *     already hashes (the weights, and the validation split fixed by the seed and data checksums),
+ *     so it adds no new identity; and leaving it out keeps {@link ModelVersion} unchanged for every
+ *     model already written.
  */
 public record ModelMetadata(
     String versionId,
@@ -33,4 +39,10 @@ public record ModelMetadata(
     Map<String, String> datasets,
     double testAccuracy,
     Map<String, String> libraries,
-    Instant createdAt) {}
+    Instant createdAt,
+    Calibration calibration) {
+
+  public ModelMetadata {
+    calibration = calibration == null ? Calibration.NONE : calibration;
+  }
+}

@@ -21,7 +21,7 @@ final class ModelVersion {
 
   /**
    * A hash of the weights, architecture, the input contract, recipe, seed and data set checksums
-   * (everything in the metadata but the version, accuracy, libraries and time).
+   * (everything in the metadata but the version, accuracy, libraries, time and calibration).
    */
   static String of(
       MultiLayerNetwork network,

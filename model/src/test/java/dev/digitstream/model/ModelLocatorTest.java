@@ -66,7 +66,8 @@ class ModelLocatorTest {
             m.datasets(),
             m.testAccuracy(),
             m.libraries(),
-            createdAt);
+            createdAt,
+            m.calibration());
     Path file = run.resolve(ModelFiles.FILE_NAME);
     ModelFiles.save(model.network(), metadata, file);
     return file;

@@ -73,6 +73,7 @@ public final class TestModels {
         DATASETS,
         testAccuracy,
         ModelFiles.libraryVersions(),
-        Instant.parse("2026-01-01T00:00:00Z"));
+        Instant.parse("2026-01-01T00:00:00Z"),
+        Calibration.NONE);
   }
 }

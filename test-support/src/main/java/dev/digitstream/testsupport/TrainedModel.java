@@ -85,7 +85,8 @@ public final class TrainedModel {
                 m.datasets(),
                 m.testAccuracy(), // what it claims: only live labels can tell
                 m.libraries(),
-                ModelFiles.now());
+                ModelFiles.now(),
+                m.calibration()); // claimed too, like the accuracy
         Files.createDirectories(SCRAMBLED.getParent());
         ModelFiles.save(network, metadata, SCRAMBLED);
         scrambled = SCRAMBLED.toAbsolutePath();

@@ -8,9 +8,11 @@ import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.Nd4jRuntime;
+import dev.digitstream.trainer.calibration.CalibrationReport;
 import dev.digitstream.trainer.evaluation.ClassificationReport;
 import dev.digitstream.trainer.evaluation.Evaluation;
 import dev.digitstream.trainer.evaluation.Evaluator;
+import dev.digitstream.trainer.evaluation.ScoredSet;
 import dev.digitstream.trainer.output.RunFiles;
 import dev.digitstream.trainer.output.StagingDirectory;
 import java.nio.file.Files;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Scores a model on the MNIST test set or on any IDX image/label pair (Fashion-MNIST, ...)",
-      "through the serving classifier, and prints the classification report."
+      "through the serving classifier, and prints the classification report and what the",
+      "model's calibration (temperature, confidence thresholds) gives on that set."
     })
 public final class EvaluateCommand implements Callable<Integer> {
 
@@ -62,7 +65,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--report-dir",
       description =
-          "Also write report.txt, report.json and confusion-matrix.csv into this new folder.")
+          "Also write report.txt (with the calibration lines), report.json and confusion-matrix.csv into this new folder.")
   Path reportDir;
 
   @Option(
@@ -108,16 +111,22 @@ public final class EvaluateCommand implements Callable<Integer> {
             ? IdxReader.read(idx.images, idx.labels)
             : MnistData.fromOptions(dataDir, env).test();
 
-    Evaluation evaluation = Evaluator.evaluate(new BatchClassifier(loaded, batchSize), images);
+    ScoredSet scored = Evaluator.score(new BatchClassifier(loaded, batchSize), images);
+    Evaluation evaluation = Evaluator.evaluate(scored);
     ClassificationReport report = ClassificationReport.of(evaluation);
+    // the model's own thresholds, measured on this set
+    CalibrationReport calibration =
+        CalibrationReport.of(
+            loaded.metadata().calibration(), scored, idx != null ? "given" : "test");
     if (reportDir != null) {
       Path parent = reportDir.toAbsolutePath().getParent();
       try (StagingDirectory staging = StagingDirectory.in(parent)) {
-        RunFiles.writeEvaluation(evaluation, report, staging.path());
+        RunFiles.writeEvaluation(evaluation, report, calibration, staging.path());
         staging.publish(reportDir.getFileName().toString());
       }
     }
     console.println(report.toText());
+    console.println(calibration.toText());
     console.printf(
         "accuracy %.2f %% (%d/%d)  model version %s (recorded test accuracy %.2f %%)  %,.0f img/s%n",
         100 * evaluation.accuracy(),

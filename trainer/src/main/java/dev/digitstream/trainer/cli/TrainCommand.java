@@ -5,14 +5,20 @@ import dev.digitstream.common.mnist.MnistData;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.model.Activation;
 import dev.digitstream.model.BatchClassifier;
+import dev.digitstream.model.Calibration;
 import dev.digitstream.model.LeNet;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.ModelMetadata;
 import dev.digitstream.model.Nd4jRuntime;
+import dev.digitstream.trainer.calibration.CalibrationReport;
+import dev.digitstream.trainer.calibration.Calibrator;
 import dev.digitstream.trainer.evaluation.ClassificationReport;
 import dev.digitstream.trainer.evaluation.Evaluation;
 import dev.digitstream.trainer.evaluation.Evaluator;
+import dev.digitstream.trainer.evaluation.ScoredSet;
 import dev.digitstream.trainer.output.CurvesPlot;
+import dev.digitstream.trainer.output.ReliabilityPlot;
+import dev.digitstream.trainer.output.RiskCoveragePlot;
 import dev.digitstream.trainer.output.RunFiles;
 import dev.digitstream.trainer.output.StagingDirectory;
 import dev.digitstream.trainer.training.Recipe;
@@ -31,9 +37,10 @@ import picocli.CommandLine.Spec;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Trains the LeNet on MNIST, evaluates it on the 10,000 test images, and writes",
-      "<output-dir>/<recipe>-<version>/ with model.zip, report.txt, report.json,",
-      "confusion-matrix.csv, history.csv and training-curves.png."
+      "Trains the LeNet on MNIST, calibrates its confidence on the validation split, evaluates",
+      "it on the 10,000 test images, and writes <output-dir>/<recipe>-<version>/ with model.zip,",
+      "report.txt, report.json, confusion-matrix.csv, history.csv, training-curves.png,",
+      "reliability.png and risk-coverage.png."
     })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -134,9 +141,16 @@ public final class TrainCommand implements Callable<Integer> {
       Trainer.Result result =
           new Trainer(recipe, seed).train(split[0], split[1], new ProgressPrinter(console));
 
-      Evaluation evaluation =
-          Evaluator.evaluate(new BatchClassifier(result.network(), "candidate", 500), test);
+      BatchClassifier classifier = new BatchClassifier(result.network(), "candidate", 500);
+      ScoredSet onTest = Evaluator.score(classifier, test);
+      Evaluation evaluation = Evaluator.evaluate(onTest);
       ClassificationReport report = ClassificationReport.of(evaluation);
+      // fitted after training, on the validation split only: the test set judges it
+      Calibration calibration =
+          split[1] == null
+              ? Calibration.NONE
+              : Calibrator.fit(Evaluator.score(classifier, split[1]), onTest);
+      CalibrationReport calibrationReport = CalibrationReport.of(calibration, onTest, "test");
       String version =
           ModelFiles.versionId(
               result.network(), recipe.name(), recipe.hyperparameters(), seed, mnist.checksums());
@@ -153,16 +167,21 @@ public final class TrainCommand implements Callable<Integer> {
               mnist.checksums(),
               evaluation.accuracy(),
               ModelFiles.libraryVersions(),
-              ModelFiles.now());
+              ModelFiles.now(),
+              calibration);
       ModelFiles.save(result.network(), metadata, staging.path().resolve(RunFiles.MODEL));
-      RunFiles.writeEvaluation(evaluation, report, staging.path());
+      RunFiles.writeEvaluation(evaluation, report, calibrationReport, staging.path());
       RunFiles.writeHistory(result.history(), staging.path().resolve(RunFiles.HISTORY));
-      CurvesPlot.write(
-          result.history(), "LeNet " + recipe.name(), staging.path().resolve(RunFiles.CURVES));
+      String title = "LeNet " + recipe.name();
+      CurvesPlot.write(result.history(), title, staging.path().resolve(RunFiles.CURVES));
+      ReliabilityPlot.write(calibrationReport, title, staging.path().resolve(RunFiles.RELIABILITY));
+      RiskCoveragePlot.write(
+          calibrationReport, title, staging.path().resolve(RunFiles.RISK_COVERAGE));
       Path published = staging.publish(recipe.name() + "-" + version);
 
       console.println("");
       console.println(report.toText());
+      console.println(calibrationReport.toText());
       console.printf(
           "test accuracy %.2f %% (%d/%d)  model %s  version %s%n",
           100 * evaluation.accuracy(),

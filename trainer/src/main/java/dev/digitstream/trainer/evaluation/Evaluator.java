@@ -16,8 +16,13 @@ public final class Evaluator {
   private Evaluator() {}
 
   public static Evaluation evaluate(BatchClassifier classifier, LabelledImages images) {
-    int[][] confusion = new int[ImageRecord.CLASSES][ImageRecord.CLASSES];
-    double lossSum = 0;
+    return evaluate(score(classifier, images));
+  }
+
+  /** Every image's probabilities, batch by batch. */
+  public static ScoredSet score(BatchClassifier classifier, LabelledImages images) {
+    float[][] probabilities = new float[images.count()][];
+    int[] labels = new int[images.count()];
     int batch = classifier.maxBatch();
     List<byte[]> inputs = new ArrayList<>(batch);
     long start = System.nanoTime();
@@ -29,13 +34,22 @@ public final class Evaluator {
       }
       List<Prediction> predictions = classifier.classify(inputs).predictions();
       for (int i = from; i < to; i++) {
-        Prediction p = predictions.get(i - from);
-        int actual = images.label(i);
-        confusion[actual][p.label()]++;
-        lossSum -= Math.log(Math.max(p.probabilities()[actual], 1e-7f));
+        probabilities[i] = predictions.get(i - from).probabilities();
+        labels[i] = images.label(i);
       }
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return new Evaluation(confusion, lossSum / images.count(), seconds);
+    return new ScoredSet(probabilities, labels, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** The confusion matrix and mean cross-entropy of a scored set. */
+  public static Evaluation evaluate(ScoredSet scored) {
+    int[][] confusion = new int[ImageRecord.CLASSES][ImageRecord.CLASSES];
+    double lossSum = 0;
+    for (int i = 0; i < scored.size(); i++) {
+      int actual = scored.labels()[i];
+      confusion[actual][scored.predicted(i)]++;
+      lossSum -= Math.log(Math.max(scored.probabilities()[i][actual], 1e-7f));
+    }
+    return new Evaluation(confusion, lossSum / scored.size(), scored.seconds());
   }
 }

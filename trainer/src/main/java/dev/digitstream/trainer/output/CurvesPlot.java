@@ -26,9 +26,14 @@ public final class CurvesPlot {
     XYChart accuracy = chart(title + ": accuracy", "accuracy", Styler.LegendPosition.InsideSE);
     add(accuracy, "train_acc", history, EpochStats::trainAccuracy);
     add(accuracy, "val_acc", history, EpochStats::validationAccuracy);
+    BitmapEncoder.saveBitmap(
+        List.of(loss, accuracy), 1, 2, withoutPng(file), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** XChart appends the extension itself: the file's path without it. */
+  static String withoutPng(Path file) {
     String name = file.toString();
-    String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-    BitmapEncoder.saveBitmap(List.of(loss, accuracy), 1, 2, base, BitmapEncoder.BitmapFormat.PNG);
+    return name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
   }
 
   private static XYChart chart(String title, String yTitle, Styler.LegendPosition legend) {

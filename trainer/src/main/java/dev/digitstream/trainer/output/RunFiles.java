@@ -3,6 +3,7 @@ package dev.digitstream.trainer.output;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.digitstream.trainer.calibration.CalibrationReport;
 import dev.digitstream.trainer.evaluation.ClassificationReport;
 import dev.digitstream.trainer.evaluation.Evaluation;
 import dev.digitstream.trainer.training.EpochStats;
@@ -23,6 +24,8 @@ public final class RunFiles {
   public static final String CONFUSION_MATRIX = "confusion-matrix.csv";
   public static final String HISTORY = "history.csv";
   public static final String CURVES = "training-curves.png";
+  public static final String RELIABILITY = "reliability.png";
+  public static final String RISK_COVERAGE = "risk-coverage.png";
 
   /** The trainer's one JSON mapper. */
   private static final ObjectMapper JSON =
@@ -30,10 +33,17 @@ public final class RunFiles {
 
   private RunFiles() {}
 
-  /** report.txt, report.json and confusion-matrix.csv. */
-  public static void writeEvaluation(Evaluation evaluation, ClassificationReport report, Path dir)
+  /**
+   * report.txt (the classification report followed by the calibration's), report.json (the
+   * classification report) and confusion-matrix.csv.
+   */
+  public static void writeEvaluation(
+      Evaluation evaluation, ClassificationReport report, CalibrationReport calibration, Path dir)
       throws IOException {
-    Files.writeString(dir.resolve(REPORT_TEXT), report.toText(), StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve(REPORT_TEXT),
+        report.toText() + System.lineSeparator() + calibration.toText(),
+        StandardCharsets.UTF_8);
     JSON.writeValue(dir.resolve(REPORT_JSON).toFile(), report);
     try (PrintWriter out =
         new PrintWriter(Files.newBufferedWriter(dir.resolve(CONFUSION_MATRIX)))) {

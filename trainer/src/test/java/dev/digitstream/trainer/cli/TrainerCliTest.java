@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.digitstream.common.TestData;
 import dev.digitstream.common.cli.Console;
+import dev.digitstream.model.Calibration;
+import dev.digitstream.model.ConfidenceThreshold;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.ModelMetadata;
 import dev.digitstream.trainer.TrainerCli;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -53,11 +56,14 @@ class TrainerCliTest {
   void shouldTrainAndWriteTheModelWithItsReportsAndCurves() throws IOException {
     Path models = dir.resolve("models");
 
+    // half held out: the calibration error of 120 validation images (the default 10 %) is noise
     int code =
         run(
             "train",
             "--train-limit",
-            "1200",
+            "2400",
+            "--validation-split",
+            "0.5",
             "--epochs",
             "2",
             "--threads",
@@ -81,7 +87,9 @@ class TrainerCliTest {
               "report.json",
               "confusion-matrix.csv",
               "history.csv",
-              "training-curves.png");
+              "training-curves.png",
+              "reliability.png",
+              "risk-coverage.png");
     }
     ModelMetadata metadata = ModelFiles.load(run.resolve("model.zip")).metadata();
     assertThat(run.getFileName().toString()).endsWith(metadata.versionId());
@@ -96,8 +104,23 @@ class TrainerCliTest {
     assertThat(report.get("support").asInt()).isEqualTo(10_000);
     assertThat(Files.readAllLines(run.resolve("history.csv"))).hasSize(3);
     assertThat(Files.readAllLines(run.resolve("confusion-matrix.csv"))).hasSize(11);
-    byte[] png = Files.readAllBytes(run.resolve("training-curves.png"));
-    assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+    for (String png : List.of("training-curves.png", "reliability.png", "risk-coverage.png")) {
+      assertThat(Files.readAllBytes(run.resolve(png))).as(png).startsWith(0x89, 'P', 'N', 'G');
+    }
+    Calibration calibration = metadata.calibration();
+    assertThat(calibration.fitted()).isTrue();
+    assertThat(calibration.validationImages()).isEqualTo(1_200);
+    assertThat(calibration.temperature()).isBetween(0.2, 5.0);
+    assertThat(calibration.validationEceAfter())
+        .isLessThanOrEqualTo(calibration.validationEceBefore());
+    assertThat(calibration.thresholds())
+        .extracting(ConfidenceThreshold::targetAccuracy)
+        .containsExactly(0.999, 0.9999);
+    assertThat(calibration.thresholds())
+        .allSatisfy(t -> assertThat(t.test().images()).isEqualTo(10_000));
+    assertThat(Files.readString(run.resolve("report.txt")))
+        .contains("calibration: temperature scaling fitted on 1,200 validation images")
+        .contains("target 99.9 %");
     assertThat(stdout()).contains("epoch  1/2").contains("epoch  2/2").contains("test accuracy");
 
     out.reset();
@@ -112,7 +135,9 @@ class TrainerCliTest {
                 "--report-dir",
                 reportDir.toString()))
         .isZero();
-    assertThat(stdout()).contains("model version " + metadata.versionId());
+    assertThat(stdout())
+        .contains("model version " + metadata.versionId())
+        .contains(String.format(Locale.ROOT, "temperature %.4f", calibration.temperature()));
     assertThat(RunFiles.readJson(reportDir.resolve("report.json")).get("accuracy").asDouble())
         .isEqualTo(metadata.testAccuracy());
   }

@@ -144,7 +144,7 @@ public final class ThreadBatcher {
       shadow = null;
       shadowClassifier = null;
       failedShadow = null;
-      copies.keySet().removeIf(g -> g != generation && g != replaced);
+      letGoOfUnusedCopies();
     }
     if (now == null || now == failedShadow || !now.score().serving().equals(generation.version())) {
       return;
@@ -189,15 +189,16 @@ public final class ThreadBatcher {
    */
   private BatchClassifier copyOf(ModelGeneration model) {
     BatchClassifier copy = copies.computeIfAbsent(model, ModelGeneration::take);
+    letGoOfUnusedCopies();
+    return copy;
+  }
+
+  /** Keeps the copies of the model served, the one replaced last and the one in shadow only. */
+  private void letGoOfUnusedCopies() {
     copies
         .keySet()
         .removeIf(
-            g ->
-                g != model
-                    && g != generation
-                    && g != replaced
-                    && (shadow == null || g != shadow.generation()));
-    return copy;
+            g -> g != generation && g != replaced && (shadow == null || g != shadow.generation()));
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The served model: an info metric per version this instance has served (1 for the one it serves
@@ -126,31 +127,44 @@ public final class ModelMetrics implements MeterBinder {
     }
     ShadowReport first = now.get();
     Tags tags = Tags.of("version", first.version(), "serving", first.serving());
+    String accuracy = "Accuracy on the labelled records scored in shadow, of each model";
+    shadowGauge(
+        SHADOW_RECORDS,
+        "Records scored in shadow by this replica, beside the serving model",
+        tags,
+        now,
+        ShadowReport::scored);
+    shadowGauge(SHADOW_LABELLED, "Labelled records among them", tags, now, ShadowReport::labelled);
+    shadowGauge(
+        SHADOW_ACCURACY,
+        accuracy,
+        tags.and("model", "shadow"),
+        now,
+        r -> ratio(r.shadowCorrect(), r.labelled()));
+    shadowGauge(
+        SHADOW_ACCURACY,
+        accuracy,
+        tags.and("model", "serving"),
+        now,
+        r -> ratio(r.servingCorrect(), r.labelled()));
+    shadowGauge(
+        SHADOW_DISAGREEMENT,
+        "Share of the records scored in shadow on which the two models differ",
+        tags,
+        now,
+        r -> ratio(r.disagreements(), r.scored()));
+  }
+
+  /** A gauge of the figures in shadow, each value from one consistent report. */
+  private void shadowGauge(
+      String name,
+      String description,
+      Tags tags,
+      Supplier<ShadowReport> now,
+      ToDoubleFunction<ShadowReport> value) {
     shadowMeters.add(
-        Gauge.builder(SHADOW_RECORDS, () -> now.get().scored())
-            .description("Records scored in shadow by this replica, beside the serving model")
-            .tags(tags)
-            .register(registry));
-    shadowMeters.add(
-        Gauge.builder(SHADOW_LABELLED, () -> now.get().labelled())
-            .description("Labelled records among them")
-            .tags(tags)
-            .register(registry));
-    shadowMeters.add(
-        Gauge.builder(SHADOW_ACCURACY, () -> ratio(now.get().shadowCorrect(), now.get().labelled()))
-            .description("Accuracy on the labelled records scored in shadow, of each model")
-            .tags(tags.and("model", "shadow"))
-            .register(registry));
-    shadowMeters.add(
-        Gauge.builder(
-                SHADOW_ACCURACY, () -> ratio(now.get().servingCorrect(), now.get().labelled()))
-            .description("Accuracy on the labelled records scored in shadow, of each model")
-            .tags(tags.and("model", "serving"))
-            .register(registry));
-    shadowMeters.add(
-        Gauge.builder(
-                SHADOW_DISAGREEMENT, () -> ratio(now.get().disagreements(), now.get().scored()))
-            .description("Share of the records scored in shadow on which the two models differ")
+        Gauge.builder(name, () -> value.applyAsDouble(now.get()))
+            .description(description)
             .tags(tags)
             .register(registry));
   }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** JSON encoding of {@link Prediction}, the output record format. Thread-safe. */
+/**
+ * JSON encoding of the output records: {@link Prediction} (predictions topic) and {@link
+ * ReviewRequest} (review topic). Thread-safe.
+ */
 public final class PredictionCodec {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -17,6 +20,25 @@ public final class PredictionCodec {
       return MAPPER.writeValueAsBytes(prediction);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  public static byte[] encode(ReviewRequest review) {
+    try {
+      return MAPPER.writeValueAsBytes(review);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * @throws IOException when the bytes are not a valid review request
+   */
+  public static ReviewRequest decodeReview(byte[] json) throws IOException {
+    try {
+      return MAPPER.readValue(json, ReviewRequest.class);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("invalid review request: " + e.getMessage(), e);
     }
   }
 

@@ -26,6 +26,12 @@ import java.util.Map;
  *     already hashes (the weights, and the validation split fixed by the seed and data checksums),
  *     so it adds no new identity; and leaving it out keeps {@link ModelVersion} unchanged for every
  *     model already written.
+ * @param outOfDistribution the input-statistics detector fitted at training time ({@link
+ *     OutOfDistribution}); {@link OutOfDistribution#NONE} for files without one. Not in the version
+ *     id, for the same reasons as the calibration.
+ * @param driftBaseline the test set's predicted digits, calibrated confidences and
+ *     out-of-distribution share, that live traffic is compared with; {@link DriftBaseline#NONE} for
+ *     files without one. Not in the version id either.
  */
 public record ModelMetadata(
     String versionId,
@@ -40,9 +46,34 @@ public record ModelMetadata(
     double testAccuracy,
     Map<String, String> libraries,
     Instant createdAt,
-    Calibration calibration) {
+    Calibration calibration,
+    OutOfDistribution outOfDistribution,
+    DriftBaseline driftBaseline) {
 
   public ModelMetadata {
     calibration = calibration == null ? Calibration.NONE : calibration;
+    outOfDistribution = outOfDistribution == null ? OutOfDistribution.NONE : outOfDistribution;
+    driftBaseline = driftBaseline == null ? DriftBaseline.NONE : driftBaseline;
+  }
+
+  /** The same metadata with another calibration, detector and baseline (a recalibration). */
+  public ModelMetadata withTrust(
+      Calibration calibration, OutOfDistribution outOfDistribution, DriftBaseline driftBaseline) {
+    return new ModelMetadata(
+        versionId,
+        architecture,
+        activation,
+        parameters,
+        inputContract,
+        recipe,
+        hyperparameters,
+        seed,
+        datasets,
+        testAccuracy,
+        libraries,
+        createdAt,
+        calibration,
+        outOfDistribution,
+        driftBaseline);
   }
 }

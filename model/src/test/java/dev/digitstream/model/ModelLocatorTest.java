@@ -67,7 +67,9 @@ class ModelLocatorTest {
             m.testAccuracy(),
             m.libraries(),
             createdAt,
-            m.calibration());
+            m.calibration(),
+            m.outOfDistribution(),
+            m.driftBaseline());
     Path file = run.resolve(ModelFiles.FILE_NAME);
     ModelFiles.save(model.network(), metadata, file);
     return file;

@@ -136,7 +136,9 @@ class ModelMetadataCompatibilityTest {
             m.testAccuracy(),
             m.libraries(),
             m.createdAt(),
-            calibration);
+            calibration,
+            null,
+            null);
     Path file = dir.resolve("model.zip");
 
     ModelFiles.save(model.network(), calibrated, file);

@@ -74,6 +74,8 @@ public final class TestModels {
         testAccuracy,
         ModelFiles.libraryVersions(),
         Instant.parse("2026-01-01T00:00:00Z"),
-        Calibration.NONE);
+        Calibration.NONE,
+        OutOfDistribution.NONE,
+        DriftBaseline.NONE);
   }
 }

@@ -113,7 +113,13 @@ public final class StreamApp implements AutoCloseable {
             initial.decision());
     Batchers batchers =
         Batchers.withSystemClocks(
-            served, initial.decision(), config.batchMaxDelayMs(), metrics.batches());
+            served,
+            initial.decision(),
+            config.batchMaxDelayMs(),
+            metrics.batches(),
+            config.review(),
+            metrics.review().drift());
+    LOG.info("triage: {}", config.review().describe(model.metadata()));
 
     BatchMetrics.bindPending(registry, batchers::pending);
     FlowMetrics.bindStored(registry, batchers.stored()::get);
@@ -164,9 +170,10 @@ public final class StreamApp implements AutoCloseable {
                     config.batchMaxSize())
                 .start();
     LOG.info(
-        "consuming {} -> {} (dead letters: {}); metrics on http://{}:{}/metrics",
+        "consuming {} -> {} (review: {}, dead letters: {}); metrics on http://{}:{}/metrics",
         config.inputTopic(),
         config.outputTopic(),
+        config.review().enabled() ? config.review().topic() : "off",
         config.dlqTopic(),
         config.metricsBindAddress(),
         http.port());

@@ -33,8 +33,9 @@ final class Topics {
 
   /**
    * @param brokers brokers registered in the cluster, those down included
-   * @param maxMessageBytes the smallest {@code max.message.bytes} of the output and dead-letter
-   *     topics, or {@link Integer#MAX_VALUE} when they cannot be read (no DESCRIBE_CONFIGS)
+   * @param maxMessageBytes the smallest {@code max.message.bytes} of the output, review and
+   *     dead-letter topics, or {@link Integer#MAX_VALUE} when they cannot be read (no
+   *     DESCRIBE_CONFIGS)
    */
   record Cluster(int brokers, int maxMessageBytes) {}
 
@@ -48,12 +49,7 @@ final class Topics {
     Duration timeout = Duration.ofSeconds(TIMEOUT_S);
     try (Admin admin = Admin.create(props)) {
       List<String> missing =
-          TopicCheck.describe(
-                  admin,
-                  List.of(config.inputTopic(), config.outputTopic(), config.dlqTopic()),
-                  config.bootstrapServers(),
-                  timeout)
-              .missing();
+          TopicCheck.describe(admin, config.topics(), config.bootstrapServers(), timeout).missing();
       if (!missing.isEmpty()) {
         create(admin, config, missing);
       }
@@ -107,9 +103,10 @@ final class Topics {
   private static int maxMessageBytes(Admin admin, StreamAppConfig config)
       throws InterruptedException, TimeoutException {
     List<ConfigResource> topics =
-        List.of(
-            new ConfigResource(ConfigResource.Type.TOPIC, config.outputTopic()),
-            new ConfigResource(ConfigResource.Type.TOPIC, config.dlqTopic()));
+        config.topics().stream()
+            .filter(t -> !t.equals(config.inputTopic()))
+            .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+            .toList();
     try {
       int min = Integer.MAX_VALUE;
       for (Config c :
@@ -122,10 +119,8 @@ final class Topics {
       return min;
     } catch (ExecutionException e) {
       LOG.warn(
-          "cannot read max.message.bytes of {} and {} ({}); assuming they take what the producer"
-              + " sends",
-          config.outputTopic(),
-          config.dlqTopic(),
+          "cannot read max.message.bytes of {} ({}); assuming they take what the producer sends",
+          topics.stream().map(ConfigResource::name).toList(),
           e.getCause().getMessage());
       return Integer.MAX_VALUE;
     }

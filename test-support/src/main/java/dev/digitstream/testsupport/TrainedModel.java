@@ -86,7 +86,9 @@ public final class TrainedModel {
                 m.testAccuracy(), // what it claims: only live labels can tell
                 m.libraries(),
                 ModelFiles.now(),
-                m.calibration()); // claimed too, like the accuracy
+                m.calibration(), // claimed too, like the accuracy
+                m.outOfDistribution(),
+                m.driftBaseline());
         Files.createDirectories(SCRAMBLED.getParent());
         ModelFiles.save(network, metadata, SCRAMBLED);
         scrambled = SCRAMBLED.toAbsolutePath();

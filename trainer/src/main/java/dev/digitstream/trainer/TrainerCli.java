@@ -3,6 +3,7 @@ package dev.digitstream.trainer;
 import dev.digitstream.common.cli.Cli;
 import dev.digitstream.common.cli.Console;
 import dev.digitstream.trainer.cli.BenchmarkCommand;
+import dev.digitstream.trainer.cli.CalibrateCommand;
 import dev.digitstream.trainer.cli.EvaluateCommand;
 import dev.digitstream.trainer.cli.ModelsCommand;
 import dev.digitstream.trainer.cli.PromoteCommand;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       TrainCommand.class,
+      CalibrateCommand.class,
       EvaluateCommand.class,
       BenchmarkCommand.class,
       PublishCommand.class,
@@ -56,6 +58,9 @@ public final class TrainerCli {
     public <K> K create(Class<K> type) throws Exception {
       if (type == TrainCommand.class) {
         return type.cast(new TrainCommand(console, env));
+      }
+      if (type == CalibrateCommand.class) {
+        return type.cast(new CalibrateCommand(console, env));
       }
       if (type == EvaluateCommand.class) {
         return type.cast(new EvaluateCommand(console, env));

@@ -1,5 +1,6 @@
 package dev.digitstream.producer.source;
 
+import dev.digitstream.common.images.DigitImages;
 import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.contract.idx.LabelledImages;
 import java.awt.image.BufferedImage;

@@ -1,6 +1,8 @@
 package dev.digitstream.streamapp.batching;
 
 import dev.digitstream.streamapp.metrics.BatchMetrics;
+import dev.digitstream.streamapp.review.DriftMonitor;
+import dev.digitstream.streamapp.review.ReviewPolicy;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +20,8 @@ public final class Batchers {
   private volatile Shadow shadow;
   private final long maxDelayMs;
   private final BatchMetrics metrics;
+  private final ReviewPolicy review;
+  private final DriftMonitor drift;
   private final LongSupplier wallClockMs;
   private final LongSupplier monotonicMs;
   private final Map<Thread, ThreadBatcher> byThread = new ConcurrentHashMap<>();
@@ -28,6 +32,8 @@ public final class Batchers {
   /**
    * @param served the model to serve first
    * @param decision the decision it serves by (0: none)
+   * @param review which predictions go to review
+   * @param drift where each batch's triage is counted
    * @param wallClockMs the wall clock of end-to-end latencies ({@code System::currentTimeMillis})
    * @param monotonicMs the clock of batch deadlines, monotonic (nanoTime in ms); tests give their
    *     own clocks
@@ -37,23 +43,34 @@ public final class Batchers {
       long decision,
       long maxDelayMs,
       BatchMetrics metrics,
+      ReviewPolicy review,
+      DriftMonitor drift,
       LongSupplier wallClockMs,
       LongSupplier monotonicMs) {
     this.serving = new Serving(served, decision);
     this.maxDelayMs = maxDelayMs;
     this.metrics = metrics;
+    this.review = review;
+    this.drift = drift;
     this.wallClockMs = wallClockMs;
     this.monotonicMs = monotonicMs;
   }
 
   /** The system clocks: wall clock for latencies, {@code System.nanoTime} for deadlines. */
   public static Batchers withSystemClocks(
-      ModelGeneration served, long decision, long maxDelayMs, BatchMetrics metrics) {
+      ModelGeneration served,
+      long decision,
+      long maxDelayMs,
+      BatchMetrics metrics,
+      ReviewPolicy review,
+      DriftMonitor drift) {
     return new Batchers(
         served,
         decision,
         maxDelayMs,
         metrics,
+        review,
+        drift,
         System::currentTimeMillis,
         () -> System.nanoTime() / 1_000_000);
   }
@@ -62,7 +79,14 @@ public final class Batchers {
   public ThreadBatcher forCurrentThread() {
     return byThread.computeIfAbsent(
         Thread.currentThread(),
-        t -> new ThreadBatcher(this::serving, this::shadow, maxDelayMs, metrics, monotonicMs));
+        t ->
+            new ThreadBatcher(
+                this::serving, this::shadow, maxDelayMs, metrics, review, drift, monotonicMs));
+  }
+
+  /** Which predictions go to review. */
+  public ReviewPolicy review() {
+    return review;
   }
 
   /** The model served now. */

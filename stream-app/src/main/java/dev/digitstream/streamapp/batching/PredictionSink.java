@@ -1,6 +1,7 @@
 package dev.digitstream.streamapp.batching;
 
 import dev.digitstream.contract.Prediction;
+import dev.digitstream.model.Triage;
 
 /**
  * The owner of images in a shared batch (one stream task), told the prediction of each of its
@@ -9,7 +10,14 @@ import dev.digitstream.contract.Prediction;
  */
 public interface PredictionSink {
   /**
+   * @param triage the predicting model's triage
+   * @param assessment what the triage made of this prediction
    * @param decision the model decision the predicting model served by (0: none)
    */
-  void accept(long sequence, Prediction prediction, long decision);
+  void accept(
+      long sequence,
+      Prediction prediction,
+      Triage triage,
+      Triage.Assessment assessment,
+      long decision);
 }

@@ -2,7 +2,10 @@ package dev.digitstream.streamapp.batching;
 
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.model.BatchClassifier;
+import dev.digitstream.model.Triage;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
+import dev.digitstream.streamapp.review.DriftMonitor;
+import dev.digitstream.streamapp.review.ReviewPolicy;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -27,8 +30,11 @@ public final class ThreadBatcher {
 
   private final Supplier<Serving> served;
   private final Supplier<Shadow> shadowed;
+  private final ReviewPolicy review;
+  private final DriftMonitor drift;
   private ModelGeneration generation;
   private BatchClassifier classifier;
+  private Triage triage;
   private ModelGeneration replaced;
   private Shadow shadow;
   private BatchClassifier shadowClassifier;
@@ -43,6 +49,9 @@ public final class ThreadBatcher {
   private final BatchMetrics metrics;
   private final List<Entry> entries;
   private final List<byte[]> images;
+  private final int[] predicted;
+  private final double[] confidences;
+  private final boolean[] outOfDistribution;
   private final AtomicInteger pending = new AtomicInteger();
   private final LongSupplier monotonicMs;
   private long oldestMs;
@@ -50,6 +59,8 @@ public final class ThreadBatcher {
   /**
    * @param served the model served now and its decision, looked at before each batch
    * @param shadowed the version scored in shadow now (null for none), looked at before each batch
+   * @param review which predictions go to review: each served model's triage
+   * @param drift where each batch's triage is counted
    * @param monotonicMs a monotonic clock in milliseconds, read afresh on each call: a wall clock
    *     stepped back would hold delay flushes until it caught up
    */
@@ -58,17 +69,25 @@ public final class ThreadBatcher {
       Supplier<Shadow> shadowed,
       long maxDelayMs,
       BatchMetrics metrics,
+      ReviewPolicy review,
+      DriftMonitor drift,
       LongSupplier monotonicMs) {
     this.served = served;
     this.shadowed = shadowed;
+    this.review = review;
+    this.drift = drift;
     this.generation = served.get().generation();
     this.classifier = copyOf(generation);
+    this.triage = review.triageFor(generation.metadata());
     this.monotonicMs = monotonicMs;
     this.maxSize = classifier.maxBatch();
     this.maxDelayMs = maxDelayMs;
     this.metrics = metrics;
     this.entries = new ArrayList<>(maxSize);
     this.images = new ArrayList<>(maxSize);
+    this.predicted = new int[maxSize];
+    this.confidences = new double[maxSize];
+    this.outOfDistribution = new boolean[maxSize];
   }
 
   /**
@@ -118,14 +137,27 @@ public final class ThreadBatcher {
         replaced = generation;
         generation = now.generation();
         classifier = copyOf(generation);
+        triage = review.triageFor(generation.metadata());
       }
       BatchClassifier.Result result = classifier.classify(images);
       metrics.batch(reason, entries.size(), result);
       List<Prediction> predictions = result.predictions();
       for (int i = 0; i < entries.size(); i++) {
         Entry e = entries.get(i);
-        e.owner().accept(e.sequence(), predictions.get(i), now.decision());
+        Prediction prediction = predictions.get(i);
+        Triage.Assessment assessment = triage.assess(e.image(), prediction.probabilities());
+        predicted[i] = prediction.label();
+        confidences[i] = assessment.confidence();
+        outOfDistribution[i] = assessment.reason() == Triage.Reason.OUT_OF_DISTRIBUTION;
+        e.owner().accept(e.sequence(), prediction, triage, assessment, now.decision());
       }
+      drift.record(
+          generation.version(),
+          generation.metadata().driftBaseline(),
+          predicted,
+          confidences,
+          outOfDistribution,
+          entries.size());
       scoreInShadow(predictions);
     } finally {
       pending.addAndGet(-entries.size());

@@ -2,6 +2,7 @@ package dev.digitstream.streamapp.config;
 
 import dev.digitstream.common.kafka.KafkaClientEnv;
 import dev.digitstream.streamapp.lifecycle.GatePolicy;
+import dev.digitstream.streamapp.review.ReviewPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +29,7 @@ public record StreamAppConfig(
     Path modelPath,
     String modelTopic,
     String modelEventsTopic,
+    ReviewPolicy review,
     GatePolicy gate,
     int batchMaxSize,
     long batchMaxDelayMs,
@@ -54,6 +56,8 @@ public record StreamAppConfig(
   public static final String MODEL_PATH = "MODEL_PATH";
   public static final String MODEL_TOPIC = "MODEL_TOPIC";
   public static final String MODEL_EVENTS_TOPIC = "MODEL_EVENTS_TOPIC";
+  public static final String REVIEW_TOPIC = "REVIEW_TOPIC";
+  public static final String REVIEW_THRESHOLD = "REVIEW_THRESHOLD";
   public static final String GATE = "GATE";
   public static final String GATE_MIN_RECORDS = "GATE_MIN_RECORDS";
   public static final String GATE_TOLERANCE = "GATE_TOLERANCE";
@@ -94,6 +98,8 @@ public record StreamAppConfig(
             Path.of((String) v.get(MODEL_PATH)),
             ((String) v.get(MODEL_TOPIC)).trim(),
             ((String) v.get(MODEL_EVENTS_TOPIC)).trim(),
+            new ReviewPolicy(
+                ((String) v.get(REVIEW_TOPIC)).trim(), (Double) v.get(REVIEW_THRESHOLD)),
             new GatePolicy(
                 "auto".equals(v.get(GATE)),
                 (Integer) v.get(GATE_MIN_RECORDS),
@@ -119,8 +125,14 @@ public record StreamAppConfig(
             (Integer) v.get(CHANGELOG_MIN_INSYNC_REPLICAS),
             KafkaClientEnv.properties(env));
     if (config.inputTopic().equals(config.outputTopic())
-        || config.inputTopic().equals(config.dlqTopic())) {
-      problems.add("INPUT_TOPIC must differ from OUTPUT_TOPIC and DLQ_TOPIC");
+        || config.inputTopic().equals(config.dlqTopic())
+        || config.inputTopic().equals(config.review().topic())) {
+      problems.add("INPUT_TOPIC must differ from OUTPUT_TOPIC, DLQ_TOPIC and REVIEW_TOPIC");
+    }
+    if (config.review().enabled()
+        && (config.review().topic().equals(config.outputTopic())
+            || config.review().topic().equals(config.dlqTopic()))) {
+      problems.add("REVIEW_TOPIC must differ from OUTPUT_TOPIC and DLQ_TOPIC");
     }
     if (config.changelogMinInsyncReplicas() > config.changelogReplicationFactor()) {
       problems.add("CHANGELOG_MIN_INSYNC_REPLICAS must not exceed CHANGELOG_REPLICATION_FACTOR");
@@ -130,6 +142,15 @@ public record StreamAppConfig(
       throw new ConfigException(problems);
     }
     return config;
+  }
+
+  /** The topics the app reads and writes records in: input, output, dead letters, review if on. */
+  public List<String> topics() {
+    List<String> topics = new ArrayList<>(List.of(inputTopic, outputTopic, dlqTopic));
+    if (review.enabled()) {
+      topics.add(review.topic());
+    }
+    return topics;
   }
 
   /** This configuration for a cluster of {@code brokers} brokers: the changelog replicas capped. */
@@ -144,6 +165,7 @@ public record StreamAppConfig(
         modelPath,
         modelTopic,
         modelEventsTopic,
+        review,
         gate,
         batchMaxSize,
         batchMaxDelayMs,
@@ -205,7 +227,7 @@ public record StreamAppConfig(
   public String toString() {
     Map<String, String> masked = KafkaClientEnv.masked(kafkaProperties);
     return ("StreamAppConfig[bootstrapServers=%s, applicationId=%s, inputTopic=%s, outputTopic=%s,"
-            + " dlqTopic=%s, modelPath=%s, modelTopic=%s, modelEventsTopic=%s, gate=%s,"
+            + " dlqTopic=%s, modelPath=%s, modelTopic=%s, modelEventsTopic=%s, review=%s, gate=%s,"
             + " batchMaxSize=%d, batchMaxDelayMs=%d, streamThreads=%d,"
             + " nd4jThreads=%d, processingGuarantee=%s, commitIntervalMs=%d, metrics=%s:%d,"
             + " createTopics=%s, topicPartitions=%d, rollingAccuracyWindow=%d, stateDir=%s,"
@@ -220,6 +242,7 @@ public record StreamAppConfig(
             modelPath,
             modelTopic,
             modelEventsTopic,
+            review,
             gate,
             batchMaxSize,
             batchMaxDelayMs,

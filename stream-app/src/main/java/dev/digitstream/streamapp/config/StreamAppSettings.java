@@ -31,6 +31,8 @@ import static dev.digitstream.streamapp.config.StreamAppConfig.ND4J_THREADS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.OUTPUT_TOPIC;
 import static dev.digitstream.streamapp.config.StreamAppConfig.PROBATION_RECORDS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.PROCESSING_GUARANTEE;
+import static dev.digitstream.streamapp.config.StreamAppConfig.REVIEW_THRESHOLD;
+import static dev.digitstream.streamapp.config.StreamAppConfig.REVIEW_TOPIC;
 import static dev.digitstream.streamapp.config.StreamAppConfig.ROLLING_ACCURACY_WINDOW;
 import static dev.digitstream.streamapp.config.StreamAppConfig.SHADOW_SHARE;
 import static dev.digitstream.streamapp.config.StreamAppConfig.STATE_DIR;
@@ -84,6 +86,24 @@ public final class StreamAppSettings {
               nonEmpty(),
               HIGH,
               "invalid records with their reason")
+          .define(
+              REVIEW_TOPIC,
+              Type.STRING,
+              "review",
+              HIGH,
+              "records for a person to look at instead of a prediction (JSON with the top-3 digits,"
+                  + " the reason and the image): out of distribution, or calibrated confidence"
+                  + " below `REVIEW_THRESHOLD` (docs/review.md); empty: no review, every valid"
+                  + " record gets a prediction")
+          .define(
+              REVIEW_THRESHOLD,
+              Type.DOUBLE,
+              null,
+              fraction(0, 1),
+              HIGH,
+              "calibrated confidence from which a prediction is booked without review; unset: the"
+                  + " serving model's own threshold for 99.9 % accepted accuracy (a model without"
+                  + " one sends only out-of-distribution records to review)")
           .define(
               MODEL_PATH,
               Type.STRING,

@@ -232,6 +232,7 @@ public final class ModelFollower implements AutoCloseable {
     replaced = current;
     batchers.serve(next.get(), decision.sequence());
     metrics.served(next.get().metadata(), decision.sequence());
+    LOG.info("triage: {}", batchers.review().describe(next.get().metadata()));
     events.emit(
         ModelEvent.SERVING,
         decision.version(),

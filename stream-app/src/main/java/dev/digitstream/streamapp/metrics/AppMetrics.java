@@ -1,11 +1,16 @@
 package dev.digitstream.streamapp.metrics;
 
 import dev.digitstream.model.ModelMetadata;
+import dev.digitstream.streamapp.review.DriftMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The application's own meters, bound to one registry. */
 public record AppMetrics(
-    FlowMetrics flow, BatchMetrics batches, AccuracyMetrics accuracy, ModelMetrics model) {
+    FlowMetrics flow,
+    BatchMetrics batches,
+    AccuracyMetrics accuracy,
+    ModelMetrics model,
+    ReviewMetrics review) {
 
   /**
    * @param model the model started with
@@ -18,11 +23,13 @@ public record AppMetrics(
             new FlowMetrics(),
             new BatchMetrics(maxBatch),
             new AccuracyMetrics(rollingWindow),
-            new ModelMetrics(model, decision));
+            new ModelMetrics(model, decision),
+            new ReviewMetrics(new DriftMonitor(System::currentTimeMillis)));
     metrics.flow.bindTo(registry);
     metrics.batches.bindTo(registry);
     metrics.accuracy.bindTo(registry);
     metrics.model.bindTo(registry);
+    metrics.review.bindTo(registry);
     return metrics;
   }
 }

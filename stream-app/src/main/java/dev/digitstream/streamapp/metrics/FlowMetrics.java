@@ -17,6 +17,7 @@ public final class FlowMetrics implements MeterBinder {
 
   public static final String RECORDS_IN = "digitstream.records.in";
   public static final String PREDICTIONS_OUT = "digitstream.predictions.out";
+  public static final String REVIEWS_OUT = "digitstream.reviews.out";
   public static final String DEAD_LETTERS = "digitstream.dead.letters";
   public static final String END_TO_END_LATENCY = "digitstream.end.to.end.latency";
   public static final String PENDING_RESTORED = "digitstream.pending.restored";
@@ -24,6 +25,7 @@ public final class FlowMetrics implements MeterBinder {
 
   private Counter recordsIn;
   private Counter predictionsOut;
+  private Counter reviewsOut;
   private final Map<InvalidReason, Counter> deadLetters = new EnumMap<>(InvalidReason.class);
   private Timer endToEnd;
   private Counter restored;
@@ -33,6 +35,10 @@ public final class FlowMetrics implements MeterBinder {
     recordsIn = Counter.builder(RECORDS_IN).description("Input records read").register(registry);
     predictionsOut =
         Counter.builder(PREDICTIONS_OUT).description("Predictions emitted").register(registry);
+    reviewsOut =
+        Counter.builder(REVIEWS_OUT)
+            .description("Records sent to the review topic instead of a prediction")
+            .register(registry);
     for (InvalidReason reason : InvalidReason.values()) {
       deadLetters.put(
           reason,
@@ -77,6 +83,12 @@ public final class FlowMetrics implements MeterBinder {
 
   public void predictionOut(long latencyMs) {
     predictionsOut.increment();
+    endToEnd.record(Math.max(0, latencyMs), TimeUnit.MILLISECONDS);
+  }
+
+  /** A record sent to review instead of a prediction; its latency counts like a prediction's. */
+  public void reviewOut(long latencyMs) {
+    reviewsOut.increment();
     endToEnd.record(Math.max(0, latencyMs), TimeUnit.MILLISECONDS);
   }
 }

@@ -5,11 +5,13 @@ import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.contract.InvalidReason;
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.PredictionCodec;
+import dev.digitstream.model.Triage;
 import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.batching.FlushReason;
 import dev.digitstream.streamapp.batching.PredictionSink;
 import dev.digitstream.streamapp.batching.ThreadBatcher;
 import dev.digitstream.streamapp.metrics.AppMetrics;
+import dev.digitstream.streamapp.review.ReviewPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One per stream task. Invalid records go straight to the dead-letter topic. A valid record is
  * first written to the task's changelogged pending store, then added to its thread's shared batch;
- * its prediction is emitted and its store entry deleted from this task's own context.
+ * its prediction, or its review request when triage did not accept it and review is on, is emitted
+ * and its store entry deleted from this task's own context. Either output comes from the same store
+ * entry, so a record ends in exactly one of the predictions, review and dead-letter topics.
  *
  * <p>Why this is crash-safe: Kafka Streams commits a task's input offsets together with its store
  * changelog (atomically under exactly-once, after flushing every send under at-least-once). A
@@ -65,7 +69,12 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
 
   private record Emitted(long sequence, long commit) {}
 
-  private record Ready(long sequence, Prediction prediction, long decision) {}
+  private record Ready(
+      long sequence,
+      Prediction prediction,
+      Triage triage,
+      Triage.Assessment assessment,
+      long decision) {}
 
   /** How long a task holds predictions computed by an earlier decision than it has seen. */
   static final long HOLD_LIMIT_MS = 30_000;
@@ -79,6 +88,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   private final boolean atLeastOnce;
   private final DeadLetters deadLetters;
   private final RecordSizeLimit limit;
+  private final boolean reviewing;
   private final ArrayDeque<Ready> ready = new ArrayDeque<>();
   private final ArrayDeque<Long> held = new ArrayDeque<>();
   private final ArrayDeque<Emitted> awaitingCommit = new ArrayDeque<>();
@@ -106,6 +116,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     this.tickMs = tickMs;
     this.atLeastOnce = atLeastOnce;
     this.limit = limit;
+    this.reviewing = batchers.review().enabled();
     this.deadLetters = new DeadLetters(limit);
   }
 
@@ -224,8 +235,13 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   }
 
   @Override
-  public void accept(long sequence, Prediction prediction, long decision) {
-    ready.add(new Ready(sequence, prediction, decision));
+  public void accept(
+      long sequence,
+      Prediction prediction,
+      Triage triage,
+      Triage.Assessment assessment,
+      long decision) {
+    ready.add(new Ready(sequence, prediction, triage, assessment, decision));
     batchers.unsettled().incrementAndGet();
   }
 
@@ -302,19 +318,31 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       headers.remove(HeaderNames.MODEL_VERSION);
       headers.add(
           HeaderNames.MODEL_VERSION, prediction.modelVersion().getBytes(StandardCharsets.US_ASCII));
-      context.forward(
-          new Record<>(
-              pending.key(), PredictionCodec.encode(prediction), pending.timestamp(), headers),
-          TopologyFactory.PREDICTIONS_SINK);
+      boolean review = reviewing && !done.assessment().accepted();
+      if (review) {
+        byte[] value =
+            PredictionCodec.encode(
+                ReviewPolicy.request(
+                    done.triage(), done.assessment(), prediction, pending.value()));
+        context.forward(
+            new Record<>(pending.key(), value, pending.timestamp(), headers),
+            TopologyFactory.REVIEW_SINK);
+        metrics.flow().reviewOut(now - pending.timestamp());
+      } else {
+        context.forward(
+            new Record<>(
+                pending.key(), PredictionCodec.encode(prediction), pending.timestamp(), headers),
+            TopologyFactory.PREDICTIONS_SINK);
+        metrics.flow().predictionOut(now - pending.timestamp());
+      }
       if (atLeastOnce && done.sequence() < firstSinceCommit) {
         awaitingCommit.add(new Emitted(done.sequence(), lastCommitSeen));
       } else {
         delete(done.sequence());
       }
-      metrics.flow().predictionOut(now - pending.timestamp());
-      metrics
-          .accuracy()
-          .prediction(prediction.label(), prediction.confidence(), labelOf(pending.headers()));
+      int actual = labelOf(pending.headers());
+      metrics.accuracy().prediction(prediction.label(), prediction.confidence(), actual);
+      metrics.review().triaged(done.assessment(), review, prediction.label(), actual);
     }
   }
 

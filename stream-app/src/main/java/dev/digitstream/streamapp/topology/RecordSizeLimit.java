@@ -23,10 +23,12 @@ public record RecordSizeLimit(int maxBytes) {
   public static final RecordSizeLimit KAFKA_DEFAULT = new RecordSizeLimit(1_048_576);
 
   /**
-   * An upper bound of a prediction's JSON: ten probabilities, label, confidence and a version of 16
-   * hex digits take about 250 bytes ({@code RecordSizeLimitTest} checks the worst case).
+   * An upper bound of an output value, the larger of a prediction's JSON (ten probabilities, label,
+   * confidence and a version of 16 hex digits: about 250 bytes) and a review request's (the same
+   * figures, the top three digits and the 784-byte image in base64: about 1,500 bytes). {@code
+   * RecordSizeLimitTest} checks the worst cases.
    */
-  static final int PREDICTION_VALUE_MAX = 512;
+  static final int PREDICTION_VALUE_MAX = 2_048;
 
   /**
    * Room for headers Kafka Streams may add to changelog records (position vectors, when consistency
@@ -60,8 +62,8 @@ public record RecordSizeLimit(int maxBytes) {
   }
 
   /**
-   * Whether the prediction of a record with this key and these headers fits, with the {@code
-   * model.version} header it gains (a version id of up to {@link #VERSION_MAX} bytes).
+   * Whether the prediction or review request of a record with this key and these headers fits, with
+   * the {@code model.version} header it gains (a version id of up to {@link #VERSION_MAX} bytes).
    */
   boolean predictionFits(byte[] key, Header[] headers) {
     Header[] all = Arrays.copyOf(headers, headers.length + 1);

@@ -17,6 +17,7 @@ public final class TopologyFactory {
   static final String CLASSIFY = "classify";
   static final String PREDICTIONS_SINK = "predictions";
   static final String DEAD_LETTER_SINK = "dead-letters";
+  static final String REVIEW_SINK = "review";
 
   /** The changelogged store of records waiting for their prediction. */
   public static final String PENDING_STORE = "pending-images";
@@ -67,6 +68,14 @@ public final class TopologyFactory {
         Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer(),
         CLASSIFY);
+    if (config.review().enabled()) {
+      topology.addSink(
+          REVIEW_SINK,
+          config.review().topic(),
+          Serdes.ByteArray().serializer(),
+          Serdes.ByteArray().serializer(),
+          CLASSIFY);
+    }
     topology.addSink(
         DEAD_LETTER_SINK,
         config.dlqTopic(),

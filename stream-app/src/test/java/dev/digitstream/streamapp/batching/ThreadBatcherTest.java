@@ -9,6 +9,8 @@ import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.model.TestModels;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
+import dev.digitstream.streamapp.review.DriftMonitor;
+import dev.digitstream.streamapp.review.ReviewPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ class ThreadBatcherTest {
   private final List<Long> predicted = new ArrayList<>();
   private final List<String> versions = new ArrayList<>();
   private final PredictionSink sink =
-      (sequence, prediction, decision) -> {
+      (sequence, prediction, triage, assessment, decision) -> {
         predicted.add(sequence);
         versions.add(prediction.modelVersion());
       };
@@ -36,7 +38,13 @@ class ThreadBatcherTest {
     metrics.bindTo(new SimpleMeterRegistry());
     served.set(generation(3, maxBatch));
     return new ThreadBatcher(
-        () -> new Serving(served.get(), 0), shadowed::get, 20, metrics, monotonicMs::get);
+        () -> new Serving(served.get(), 0),
+        shadowed::get,
+        20,
+        metrics,
+        ReviewPolicy.OFF,
+        new DriftMonitor(monotonicMs::get),
+        monotonicMs::get);
   }
 
   private static ModelGeneration generation(long seed, int maxBatch) {

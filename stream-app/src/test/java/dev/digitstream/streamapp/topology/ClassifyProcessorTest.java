@@ -13,6 +13,7 @@ import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.batching.ModelGeneration;
 import dev.digitstream.streamapp.metrics.AppMetrics;
 import dev.digitstream.streamapp.metrics.FlowMetrics;
+import dev.digitstream.streamapp.review.ReviewPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +92,8 @@ class ClassifyProcessorTest {
             0,
             MAX_DELAY_MS,
             metrics.batches(),
+            ReviewPolicy.OFF,
+            metrics.review().drift(),
             clockMs::get,
             clockMs::get);
     processor =

@@ -20,6 +20,7 @@ import dev.digitstream.streamapp.metrics.AccuracyMetrics;
 import dev.digitstream.streamapp.metrics.AppMetrics;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
 import dev.digitstream.streamapp.metrics.FlowMetrics;
+import dev.digitstream.streamapp.review.ReviewPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +92,8 @@ class TopologyTest {
             0,
             MAX_DELAY_MS,
             metrics.batches(),
+            ReviewPolicy.OFF,
+            metrics.review().drift(),
             clockMs::get,
             clockMs::get);
     var props = config.streamsProperties();

@@ -121,7 +121,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (reportDir != null) {
       Path parent = reportDir.toAbsolutePath().getParent();
       try (StagingDirectory staging = StagingDirectory.in(parent)) {
-        RunFiles.writeEvaluation(evaluation, report, calibration, staging.path());
+        RunFiles.writeEvaluation(evaluation, report, calibration.toText(), staging.path());
         staging.publish(reportDir.getFileName().toString());
       }
     }

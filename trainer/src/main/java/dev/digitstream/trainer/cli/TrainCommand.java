@@ -5,13 +5,11 @@ import dev.digitstream.common.mnist.MnistData;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.model.Activation;
 import dev.digitstream.model.BatchClassifier;
-import dev.digitstream.model.Calibration;
 import dev.digitstream.model.LeNet;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.ModelMetadata;
 import dev.digitstream.model.Nd4jRuntime;
-import dev.digitstream.trainer.calibration.CalibrationReport;
-import dev.digitstream.trainer.calibration.Calibrator;
+import dev.digitstream.trainer.calibration.TrustFit;
 import dev.digitstream.trainer.evaluation.ClassificationReport;
 import dev.digitstream.trainer.evaluation.Evaluation;
 import dev.digitstream.trainer.evaluation.Evaluator;
@@ -145,12 +143,8 @@ public final class TrainCommand implements Callable<Integer> {
       ScoredSet onTest = Evaluator.score(classifier, test);
       Evaluation evaluation = Evaluator.evaluate(onTest);
       ClassificationReport report = ClassificationReport.of(evaluation);
-      // fitted after training, on the validation split only: the test set judges it
-      Calibration calibration =
-          split[1] == null
-              ? Calibration.NONE
-              : Calibrator.fit(Evaluator.score(classifier, split[1]), onTest);
-      CalibrationReport calibrationReport = CalibrationReport.of(calibration, onTest, "test");
+      // fitted after training, on the training and validation splits only: the test set judges
+      TrustFit trust = TrustFit.fit(classifier, split[0], split[1], test, onTest);
       String version =
           ModelFiles.versionId(
               result.network(), recipe.name(), recipe.hyperparameters(), seed, mnist.checksums());
@@ -168,20 +162,23 @@ public final class TrainCommand implements Callable<Integer> {
               evaluation.accuracy(),
               ModelFiles.libraryVersions(),
               ModelFiles.now(),
-              calibration);
+              trust.calibration(),
+              trust.outOfDistribution(),
+              trust.driftBaseline());
       ModelFiles.save(result.network(), metadata, staging.path().resolve(RunFiles.MODEL));
-      RunFiles.writeEvaluation(evaluation, report, calibrationReport, staging.path());
+      RunFiles.writeEvaluation(evaluation, report, trust.toText(), staging.path());
       RunFiles.writeHistory(result.history(), staging.path().resolve(RunFiles.HISTORY));
       String title = "LeNet " + recipe.name();
       CurvesPlot.write(result.history(), title, staging.path().resolve(RunFiles.CURVES));
-      ReliabilityPlot.write(calibrationReport, title, staging.path().resolve(RunFiles.RELIABILITY));
+      ReliabilityPlot.write(
+          trust.calibrationReport(), title, staging.path().resolve(RunFiles.RELIABILITY));
       RiskCoveragePlot.write(
-          calibrationReport, title, staging.path().resolve(RunFiles.RISK_COVERAGE));
+          trust.calibrationReport(), title, staging.path().resolve(RunFiles.RISK_COVERAGE));
       Path published = staging.publish(recipe.name() + "-" + version);
 
       console.println("");
       console.println(report.toText());
-      console.println(calibrationReport.toText());
+      console.println(trust.toText());
       console.printf(
           "test accuracy %.2f %% (%d/%d)  model %s  version %s%n",
           100 * evaluation.accuracy(),

@@ -3,7 +3,6 @@ package dev.digitstream.trainer.output;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.digitstream.trainer.calibration.CalibrationReport;
 import dev.digitstream.trainer.evaluation.ClassificationReport;
 import dev.digitstream.trainer.evaluation.Evaluation;
 import dev.digitstream.trainer.training.EpochStats;
@@ -34,15 +33,15 @@ public final class RunFiles {
   private RunFiles() {}
 
   /**
-   * report.txt (the classification report followed by the calibration's), report.json (the
-   * classification report) and confusion-matrix.csv.
+   * report.txt (the classification report followed by {@code trust}: the calibration and
+   * out-of-distribution reports), report.json (the classification report) and confusion-matrix.csv.
    */
   public static void writeEvaluation(
-      Evaluation evaluation, ClassificationReport report, CalibrationReport calibration, Path dir)
+      Evaluation evaluation, ClassificationReport report, String trust, Path dir)
       throws IOException {
     Files.writeString(
         dir.resolve(REPORT_TEXT),
-        report.toText() + System.lineSeparator() + calibration.toText(),
+        report.toText() + System.lineSeparator() + trust,
         StandardCharsets.UTF_8);
     JSON.writeValue(dir.resolve(REPORT_JSON).toFile(), report);
     try (PrintWriter out =

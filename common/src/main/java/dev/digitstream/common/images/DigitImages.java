@@ -1,4 +1,4 @@
-package dev.digitstream.producer.source;
+package dev.digitstream.common.images;
 
 import dev.digitstream.contract.ImageRecord;
 import java.awt.color.ColorSpace;
@@ -14,7 +14,7 @@ import java.awt.image.Raster;
 public final class DigitImages {
 
   /** The side of the box the digit is fitted into. */
-  static final int BOX = 20;
+  public static final int BOX = 20;
 
   /** Ink below this fraction of the strongest ink is treated as background noise when cropping. */
   private static final double INK_THRESHOLD = 0.02;
@@ -135,7 +135,8 @@ public final class DigitImages {
    * Resamples by area averaging, the anti-aliasing MNIST used when normalising: each output pixel
    * is the mean of the input area it covers, partial pixels weighted by the fraction covered.
    */
-  static int[] areaAverage(int[] in, int inWidth, int inHeight, int outWidth, int outHeight) {
+  public static int[] areaAverage(
+      int[] in, int inWidth, int inHeight, int outWidth, int outHeight) {
     double[] rows = new double[outHeight * inWidth]; // vertical pass first
     double sy = (double) inHeight / outHeight;
     for (int oy = 0; oy < outHeight; oy++) {

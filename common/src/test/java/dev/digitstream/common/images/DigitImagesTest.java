@@ -1,4 +1,4 @@
-package dev.digitstream.producer.source;
+package dev.digitstream.common.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,6 +8,7 @@ import static dev.digitstream.streamapp.config.StreamAppConfig.METRICS_BIND_ADDR
 import static dev.digitstream.streamapp.config.StreamAppConfig.METRICS_PORT;
 import static dev.digitstream.streamapp.config.StreamAppConfig.MODEL_PATH;
 import static dev.digitstream.streamapp.config.StreamAppConfig.OUTPUT_TOPIC;
+import static dev.digitstream.streamapp.config.StreamAppConfig.REVIEW_TOPIC;
 import static dev.digitstream.streamapp.config.StreamAppConfig.STATE_DIR;
 import static dev.digitstream.streamapp.config.StreamAppConfig.STREAM_THREADS;
 
@@ -22,7 +23,8 @@ import java.util.Map;
  *
  * <p>By default: the {@link TrainedModel}, 2 stream threads, the state under {@code
  * target/kafka-streams-state/<application id>}, metrics on any free port of 127.0.0.1 (a {@link
- * StreamAppProcess} sets its own) and the app's default topic names.
+ * StreamAppProcess} sets its own), the app's default topic names, and review off: a test about
+ * something else counts every valid record as a prediction; {@link #review} turns it on.
  */
 public final class StreamAppEnv {
 
@@ -35,6 +37,7 @@ public final class StreamAppEnv {
     env.put(METRICS_PORT, "0");
     env.put(METRICS_BIND_ADDRESS, "127.0.0.1");
     env.put(STREAM_THREADS, "2");
+    env.put(REVIEW_TOPIC, "");
     stateDir(Path.of("target", "kafka-streams-state", applicationId));
   }
 
@@ -48,6 +51,12 @@ public final class StreamAppEnv {
     env.put(INPUT_TOPIC, input);
     env.put(OUTPUT_TOPIC, output);
     env.put(DLQ_TOPIC, dlq);
+    return this;
+  }
+
+  /** Sends what triage does not accept to {@code topic}, at the model's own threshold. */
+  public StreamAppEnv review(String topic) {
+    env.put(REVIEW_TOPIC, topic);
     return this;
   }
 

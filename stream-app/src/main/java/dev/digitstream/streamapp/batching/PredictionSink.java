@@ -11,7 +11,7 @@ import dev.digitstream.model.Triage;
 public interface PredictionSink {
   /**
    * @param triage the predicting model's triage
-   * @param assessment what the triage made of this prediction
+   * @param assessment what the triage made of this prediction; null when review is off
    * @param decision the model decision the predicting model served by (0: none)
    */
   void accept(

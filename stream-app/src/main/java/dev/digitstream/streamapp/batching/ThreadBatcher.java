@@ -59,7 +59,8 @@ public final class ThreadBatcher {
   /**
    * @param served the model served now and its decision, looked at before each batch
    * @param shadowed the version scored in shadow now (null for none), looked at before each batch
-   * @param review which predictions go to review: each served model's triage
+   * @param review which predictions go to review: each served model's triage; when off, nothing is
+   *     assessed (no triage or drift figures either)
    * @param drift where each batch's triage is counted
    * @param monotonicMs a monotonic clock in milliseconds, read afresh on each call: a wall clock
    *     stepped back would hold delay flushes until it caught up
@@ -145,19 +146,24 @@ public final class ThreadBatcher {
       for (int i = 0; i < entries.size(); i++) {
         Entry e = entries.get(i);
         Prediction prediction = predictions.get(i);
-        Triage.Assessment assessment = triage.assess(e.image(), prediction.probabilities());
-        predicted[i] = prediction.label();
-        confidences[i] = assessment.confidence();
-        outOfDistribution[i] = assessment.reason() == Triage.Reason.OUT_OF_DISTRIBUTION;
+        Triage.Assessment assessment = null;
+        if (review.enabled()) {
+          assessment = triage.assess(e.image(), prediction.probabilities());
+          predicted[i] = prediction.label();
+          confidences[i] = assessment.confidence();
+          outOfDistribution[i] = assessment.reason() == Triage.Reason.OUT_OF_DISTRIBUTION;
+        }
         e.owner().accept(e.sequence(), prediction, triage, assessment, now.decision());
       }
-      drift.record(
-          generation.version(),
-          generation.metadata().driftBaseline(),
-          predicted,
-          confidences,
-          outOfDistribution,
-          entries.size());
+      if (review.enabled()) {
+        drift.record(
+            generation.version(),
+            generation.metadata().driftBaseline(),
+            predicted,
+            confidences,
+            outOfDistribution,
+            entries.size());
+      }
       scoreInShadow(predictions);
     } finally {
       pending.addAndGet(-entries.size());

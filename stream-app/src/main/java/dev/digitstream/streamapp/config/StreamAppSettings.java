@@ -94,7 +94,7 @@ public final class StreamAppSettings {
               "records for a person to look at instead of a prediction (JSON with the top-3 digits,"
                   + " the reason and the image): out of distribution, or calibrated confidence"
                   + " below `REVIEW_THRESHOLD` (docs/review.md); empty: no review, every valid"
-                  + " record gets a prediction")
+                  + " record gets a prediction and none is assessed (no triage or drift metrics)")
           .define(
               REVIEW_THRESHOLD,
               Type.DOUBLE,

@@ -49,7 +49,8 @@ public record ReviewPolicy(String topic, Double threshold) {
   /** One line on what the triage of {@code model} does, for the log. */
   public String describe(ModelMetadata model) {
     if (!enabled()) {
-      return "review off (REVIEW_TOPIC empty): every valid record gets a prediction";
+      return "review off (REVIEW_TOPIC empty): every valid record gets a prediction, none is"
+          + " assessed";
     }
     Triage triage = triageFor(model);
     String confidence =

@@ -88,7 +88,6 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   private final boolean atLeastOnce;
   private final DeadLetters deadLetters;
   private final RecordSizeLimit limit;
-  private final boolean reviewing;
   private final ArrayDeque<Ready> ready = new ArrayDeque<>();
   private final ArrayDeque<Long> held = new ArrayDeque<>();
   private final ArrayDeque<Emitted> awaitingCommit = new ArrayDeque<>();
@@ -116,7 +115,6 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     this.tickMs = tickMs;
     this.atLeastOnce = atLeastOnce;
     this.limit = limit;
-    this.reviewing = batchers.review().enabled();
     this.deadLetters = new DeadLetters(limit);
   }
 
@@ -318,7 +316,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       headers.remove(HeaderNames.MODEL_VERSION);
       headers.add(
           HeaderNames.MODEL_VERSION, prediction.modelVersion().getBytes(StandardCharsets.US_ASCII));
-      boolean review = reviewing && !done.assessment().accepted();
+      boolean review = done.assessment() != null && !done.assessment().accepted();
       if (review) {
         byte[] value =
             PredictionCodec.encode(
@@ -342,7 +340,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       }
       int actual = labelOf(pending.headers());
       metrics.accuracy().prediction(prediction.label(), prediction.confidence(), actual);
-      metrics.review().triaged(done.assessment(), review, prediction.label(), actual);
+      if (done.assessment() != null) {
+        metrics.review().triaged(done.assessment(), review, prediction.label(), actual);
+      }
     }
   }
 

@@ -68,10 +68,10 @@ public final class TopologyFactory {
         Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer(),
         CLASSIFY);
-    if (config.review().enabled()) {
+    if (batchers.review().enabled()) {
       topology.addSink(
           REVIEW_SINK,
-          config.review().topic(),
+          batchers.review().topic(),
           Serdes.ByteArray().serializer(),
           Serdes.ByteArray().serializer(),
           CLASSIFY);

@@ -47,7 +47,7 @@ class StreamAppConfigTest {
             "BATCH_MAX_DELAY_MS must be an integer, got 'soon'",
             "PROCESSING_GUARANTEE must be one of [exactly_once_v2, at_least_once], got 'exactly_once'",
             "CREATE_TOPICS must be true or false, got 'yes'",
-            "INPUT_TOPIC must differ from OUTPUT_TOPIC and DLQ_TOPIC");
+            "INPUT_TOPIC must differ from OUTPUT_TOPIC, DLQ_TOPIC and REVIEW_TOPIC");
   }
 
   @Test

@@ -8,10 +8,15 @@ import dev.digitstream.contract.HeaderNames;
 import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.PredictionCodec;
+import dev.digitstream.contract.ReviewRequest;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.model.BatchClassifier;
+import dev.digitstream.model.Calibration;
+import dev.digitstream.model.DriftBaseline;
 import dev.digitstream.model.LoadedModel;
+import dev.digitstream.model.ModelMetadata;
 import dev.digitstream.model.Nd4jRuntime;
+import dev.digitstream.model.OutOfDistribution;
 import dev.digitstream.model.TestModels;
 import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.batching.ModelGeneration;
@@ -20,7 +25,7 @@ import dev.digitstream.streamapp.metrics.AccuracyMetrics;
 import dev.digitstream.streamapp.metrics.AppMetrics;
 import dev.digitstream.streamapp.metrics.BatchMetrics;
 import dev.digitstream.streamapp.metrics.FlowMetrics;
-import dev.digitstream.streamapp.review.ReviewPolicy;
+import dev.digitstream.streamapp.metrics.ReviewMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +68,7 @@ class TopologyTest {
   private TestInputTopic<byte[], byte[]> input;
   private TestOutputTopic<byte[], byte[]> predictions;
   private TestOutputTopic<byte[], byte[]> deadLetters;
+  private TestOutputTopic<byte[], byte[]> review;
 
   /** The batchers' wall clock, moved together with the driver's by {@link #passTime}. */
   private final AtomicLong clockMs = new AtomicLong();
@@ -75,6 +81,11 @@ class TopologyTest {
   }
 
   private void start(Map<String, String> env) {
+    start(env, model.metadata());
+  }
+
+  /** Starts the topology serving {@link #model} as described by {@code served}. */
+  private void start(Map<String, String> env, ModelMetadata served) {
     Map<String, String> all =
         new HashMap<>(
             Map.of(
@@ -87,12 +98,11 @@ class TopologyTest {
     AppMetrics metrics = AppMetrics.bind(registry, MAX_BATCH, 3, model.metadata(), 0);
     Batchers batchers =
         new Batchers(
-            new ModelGeneration(
-                model.metadata(), List.of(), () -> new BatchClassifier(model, MAX_BATCH)),
+            new ModelGeneration(served, List.of(), () -> new BatchClassifier(model, MAX_BATCH)),
             0,
             MAX_DELAY_MS,
             metrics.batches(),
-            ReviewPolicy.OFF,
+            config.review(),
             metrics.review().drift(),
             clockMs::get,
             clockMs::get);
@@ -110,6 +120,9 @@ class TopologyTest {
     deadLetters =
         driver.createOutputTopic(
             "images-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    review =
+        driver.createOutputTopic(
+            "review", new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -196,6 +209,106 @@ class TopologyTest {
         .containsExactly("img-0", "img-1");
     assertThat(batchCount("delay")).isEqualTo(1);
     assertThat(batchCount("size")).isZero();
+  }
+
+  @Test
+  void shouldSendWhatTriageDoesNotAcceptToReviewWithItsTopThreeItsReasonAndTheImage()
+      throws IOException {
+    // an untrained network gives every digit about 0.1: below 0.5, nothing is booked
+    start(Map.of("REVIEW_THRESHOLD", "0.5"));
+    for (int i = 0; i < MAX_BATCH; i++) {
+      sendImage(i);
+    }
+
+    assertThat(predictions.isEmpty()).isTrue();
+    List<TestRecord<byte[], byte[]>> out = review.readRecordsToList();
+    assertThat(out).hasSize(MAX_BATCH);
+    for (int i = 0; i < MAX_BATCH; i++) {
+      TestRecord<byte[], byte[]> record = out.get(i);
+      assertThat(record.key()).isEqualTo(key(i));
+      assertThat(record.timestamp()).isEqualTo(1000 + i);
+      assertThat(record.headers().lastHeader("trace").value())
+          .isEqualTo(("t" + i).getBytes(StandardCharsets.UTF_8));
+      assertThat(new String(record.headers().lastHeader(HeaderNames.MODEL_VERSION).value()))
+          .isEqualTo(model.metadata().versionId());
+      ReviewRequest request = PredictionCodec.decodeReview(record.value());
+      assertThat(request.reason()).isEqualTo("low-confidence");
+      assertThat(request.threshold()).isEqualTo(0.5);
+      assertThat(request.image()).isEqualTo(images.image(i));
+      assertThat(request.top()).hasSize(3);
+      assertThat(request.top().get(0).digit()).isEqualTo(request.label());
+      assertThat(request.top().get(0).probability()).isEqualTo(request.confidence());
+      assertThat(request.top())
+          .extracting(ReviewRequest.Candidate::probability)
+          .isSortedAccordingTo((a, b) -> Double.compare(b, a));
+    }
+    assertThat(registry.get(FlowMetrics.REVIEWS_OUT).counter().count()).isEqualTo(MAX_BATCH);
+    assertThat(
+            registry.get(ReviewMetrics.TRIAGE).tag("outcome", "low-confidence").counter().count())
+        .isEqualTo(MAX_BATCH);
+    assertThat(registry.get(ReviewMetrics.LABELLED).tag("outcome", "reviewed").counter().count())
+        .isEqualTo(MAX_BATCH);
+  }
+
+  @Test
+  void shouldBookEveryPredictionWithoutAssessingItWhenReviewIsOff() {
+    start(Map.of("REVIEW_THRESHOLD", "0.5", "REVIEW_TOPIC", ""));
+    for (int i = 0; i < MAX_BATCH; i++) {
+      sendImage(i);
+    }
+
+    assertThat(predictions.readRecordsToList()).hasSize(MAX_BATCH);
+    assertThat(review.isEmpty()).isTrue();
+    assertThat(registry.get(ReviewMetrics.TRIAGE).counters())
+        .allSatisfy(c -> assertThat(c.count()).isZero());
+    assertThat(registry.get(ReviewMetrics.DRIFT_RECORDS).gauge().value()).isZero();
+  }
+
+  @Test
+  void shouldSendAnImageUnlikeADigitToReviewAsOutOfDistributionWhateverTheConfidence()
+      throws IOException {
+    // a detector whose statistics are those of these digits; a threshold of 0 books everything
+    OutOfDistribution detector = detectorOf(images);
+    start(
+        Map.of("REVIEW_THRESHOLD", "0"),
+        model.metadata().withTrust(Calibration.NONE, detector, DriftBaseline.NONE));
+    sendImage(0);
+    byte[] noise = new byte[ImageRecord.SIZE];
+    new java.util.Random(7).nextBytes(noise);
+    input.pipeInput(new TestRecord<>(key(99), noise, new RecordHeaders(), Instant.ofEpochMilli(5)));
+    passTime(MAX_DELAY_MS * 2);
+
+    assertThat(predictions.readKeyValuesToList())
+        .extracting(kv -> new String(kv.key, StandardCharsets.UTF_8))
+        .containsExactly("img-0");
+    List<TestRecord<byte[], byte[]>> reviewed = review.readRecordsToList();
+    assertThat(reviewed).hasSize(1);
+    ReviewRequest request = PredictionCodec.decodeReview(reviewed.get(0).value());
+    assertThat(request.reason()).isEqualTo("out-of-distribution");
+    assertThat(request.outOfDistributionScore()).isGreaterThan(detector.threshold());
+    assertThat(request.image()).isEqualTo(noise);
+  }
+
+  /** A detector fitted on {@code digits}, flagging what is 6 deviations away. */
+  private static OutOfDistribution detectorOf(LabelledImages digits) {
+    int k = OutOfDistribution.FEATURES.size();
+    double[] sum = new double[k];
+    double[] squares = new double[k];
+    for (int i = 0; i < digits.count(); i++) {
+      double[] values = OutOfDistribution.statistics(digits.image(i));
+      for (int j = 0; j < k; j++) {
+        sum[j] += values[j];
+        squares[j] += values[j] * values[j];
+      }
+    }
+    List<OutOfDistribution.Feature> features = new java.util.ArrayList<>();
+    for (int j = 0; j < k; j++) {
+      double mean = sum[j] / digits.count();
+      double deviation = Math.sqrt(squares[j] / digits.count() - mean * mean) + 1e-3;
+      features.add(
+          new OutOfDistribution.Feature(OutOfDistribution.FEATURES.get(j), mean, deviation));
+    }
+    return new OutOfDistribution(features, 6, digits.count(), 0);
   }
 
   static Stream<Arguments> invalidRecords() {

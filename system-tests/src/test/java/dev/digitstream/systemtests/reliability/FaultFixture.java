@@ -38,6 +38,15 @@ final class FaultFixture {
     return appEnv(kafka.bootstrapServers(), kafka::createTopic, name, partitions);
   }
 
+  /** {@link #appEnv} with review on: a review topic with {@code partitions} too. */
+  static Map<String, String> appEnvWithReview(EmbeddedKafka kafka, String name, int partitions) {
+    Map<String, String> env = appEnv(kafka, name, partitions);
+    String review = env.get(StreamAppConfig.INPUT_TOPIC).replaceFirst("-in$", "-review");
+    kafka.createTopic(review, partitions);
+    env.put(StreamAppConfig.REVIEW_TOPIC, review);
+    return env;
+  }
+
   /**
    * Topics named after {@code name}, created by {@code createTopic} (name, partitions: the input
    * and output with {@code partitions}, the dead-letter topic with 1), and the app's environment
@@ -88,6 +97,8 @@ final class FaultFixture {
                         app.get(StreamAppConfig.OUTPUT_TOPIC),
                         "--dlq-topic",
                         app.get(StreamAppConfig.DLQ_TOPIC),
+                        "--review-topic",
+                        app.get(StreamAppConfig.REVIEW_TOPIC),
                         "--data-dir",
                         TestData.mnistDir().toString(),
                         "--verify",

@@ -57,6 +57,11 @@ public final class CalibrateCommand implements Callable<Integer> {
   double validationSplit;
 
   @Option(
+      names = "--train-limit",
+      description = "The limit the model was trained with, if any: the split is of that many.")
+  Integer trainLimit;
+
+  @Option(
       names = "--data-dir",
       description =
           "MNIST folder; downloaded there when missing. Default: $MNIST_DIR, else data/mnist.")
@@ -87,8 +92,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     ModelMetadata metadata = loaded.metadata();
     MnistData mnist = MnistData.fromOptions(dataDir, env);
     LabelledImages test = mnist.test();
-    LabelledImages[] split =
-        Trainer.splitValidation(mnist.train(), validationSplit, metadata.seed());
+    LabelledImages training = trainLimit == null ? mnist.train() : mnist.train().head(trainLimit);
+    LabelledImages[] split = Trainer.splitValidation(training, validationSplit, metadata.seed());
     BatchClassifier classifier = new BatchClassifier(loaded, 500);
     ScoredSet onTest = Evaluator.score(classifier, test);
     TrustFit trust = TrustFit.fit(classifier, split[0], split[1], test, onTest);

@@ -1,14 +1,17 @@
 package dev.digitstream.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.digitstream.common.TestData;
 import dev.digitstream.common.cli.Console;
 import dev.digitstream.model.Calibration;
 import dev.digitstream.model.ConfidenceThreshold;
+import dev.digitstream.model.DriftBaseline;
 import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.ModelMetadata;
+import dev.digitstream.model.OutOfDistribution;
 import dev.digitstream.trainer.TrainerCli;
 import dev.digitstream.trainer.output.RunFiles;
 import java.io.ByteArrayOutputStream;
@@ -122,6 +125,45 @@ class TrainerCliTest {
         .contains("calibration: temperature scaling fitted on 1,200 validation images")
         .contains("target 99.9 %");
     assertThat(stdout()).contains("epoch  1/2").contains("epoch  2/2").contains("test accuracy");
+    OutOfDistribution detector = metadata.outOfDistribution();
+    assertThat(detector.fittedImages()).isEqualTo(1_200);
+    assertThat(detector.validationFlagged()).isLessThanOrEqualTo(0.001);
+    DriftBaseline baseline = metadata.driftBaseline();
+    assertThat(baseline.images()).isEqualTo(10_000);
+    assertThat(baseline.digitShares().stream().mapToDouble(Double::doubleValue).sum())
+        .isCloseTo(1, within(1e-9));
+    assertThat(baseline.confidenceShares().stream().mapToDouble(Double::doubleValue).sum())
+        .isCloseTo(1, within(1e-9));
+    String text = Files.readString(run.resolve("report.txt"));
+    assertThat(text).contains("Out of distribution (AUROC");
+    for (String set : List.of("letters", "noise", "blank", "inverted", "crops")) {
+      assertThat(text).containsPattern("(?m)^" + set + " +\\d+ +[01]\\.\\d{4}");
+    }
+
+    // calibrate: the same fit for the same model, written to another file with the same version
+    out.reset();
+    Path recalibrated = dir.resolve("recalibrated.zip");
+    assertThat(
+            run(
+                "calibrate",
+                "--model",
+                run.toString(),
+                "--validation-split",
+                "0.5",
+                "--train-limit",
+                "2400",
+                "--data-dir",
+                mnist(),
+                "--output",
+                recalibrated.toString()))
+        .as(err.toString())
+        .isZero();
+    ModelMetadata again = ModelFiles.load(recalibrated).metadata();
+    assertThat(again.versionId()).isEqualTo(metadata.versionId());
+    assertThat(again.outOfDistribution()).isEqualTo(detector);
+    assertThat(again.calibration().temperature())
+        .isCloseTo(calibration.temperature(), within(1e-6));
+    assertThat(stdout()).contains("written to " + recalibrated);
 
     out.reset();
     Path reportDir = dir.resolve("eval");
@@ -179,6 +221,16 @@ class TrainerCliTest {
 
     assertThat(code).isZero();
     assertThat(stdout()).containsPattern("accuracy\\s+0\\.\\d+\\s+60000");
+  }
+
+  @Test
+  void shouldRefuseToCalibrateWithoutAValidationSplitOrIntoAFolder() {
+    assertThat(run("calibrate", "--model", "x", "--output", "y.zip", "--validation-split", "0"))
+        .isEqualTo(2);
+    assertThat(stderrLines()).singleElement().asString().contains("--validation-split");
+    err.reset();
+    assertThat(run("calibrate", "--model", "x", "--output", dir.toString())).isEqualTo(2);
+    assertThat(stderrLines()).singleElement().asString().contains("is a folder");
   }
 
   @Test

@@ -185,6 +185,7 @@ public final class RestoreTimeBenchmark {
     env.put("INPUT_TOPIC", id + "-in");
     env.put("OUTPUT_TOPIC", id + "-out");
     env.put("DLQ_TOPIC", id + "-dlq");
+    env.put("REVIEW_TOPIC", ""); // every record a prediction, as the restore counts them
     env.put("MODEL_PATH", Bench.configuredModel().orElseGet(TrainedModel::get).toString());
     env.put("STREAM_THREADS", "2");
     env.put("STATE_DIR", Path.of("target", "restore-state", id).toAbsolutePath().toString());

@@ -177,7 +177,7 @@ public final class LocalRunnerCli implements Callable<Integer> {
       console.println(
           "kafka         "
               + pipeline.bootstrapServers()
-              + "  (topics images, predictions, images-dlq)");
+              + "  (topics images, predictions, review, images-dlq)");
       if (stayUp && !stop.getAsBoolean()) {
         console.println("staying up; Ctrl-C stops the stream-app and the broker");
         while (!stop.getAsBoolean() && !pipeline.app().failed()) {

@@ -11,13 +11,16 @@ import dev.digitstream.testsupport.StreamAppProcess;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * SIGKILL the stream-app at random moments (mid-batch, mid-commit, wherever it is) during a
  * labelled run of 50,000 records; after each restart it resumes. Every input must end with exactly
- * one committed prediction.
+ * one committed prediction; with review on, in exactly one of the predictions and review topics,
+ * for a mixed stream (MNIST test digits, rendered letters and noise).
  */
 @Timeout(600)
 class CrashIT {
@@ -26,13 +29,31 @@ class CrashIT {
   private static final int RATE = 2_000;
   private static final int KILLS = 6;
 
-  @Test
-  void everyRecordHasExactlyOnePredictionAfterRepeatedSigkills() throws Exception {
+  /** Digits with 10 % that are not digits at all, all of which should go to review. */
+  private static final String MIX = "test:0.9,letters:0.05,noise:0.05";
+
+  @ParameterizedTest(name = "review {0}")
+  @ValueSource(booleans = {false, true})
+  void everyRecordEndsInExactlyOneTopicAfterRepeatedSigkills(boolean review) throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      Map<String, String> env = FaultFixture.appEnv(kafka, "crash", 6);
+      Map<String, String> env =
+          review
+              ? FaultFixture.appEnvWithReview(kafka, "crash-review", 6)
+              : FaultFixture.appEnv(kafka, "crash", 6);
       Random random = new Random(20261126);
       StreamAppProcess app = StreamAppProcess.start(env, "crash-0").awaitReady();
-      var load = FaultFixture.load(env, RECORDS, RATE);
+      var load =
+          review
+              ? FaultFixture.load(
+                  env,
+                  new AtomicBoolean(),
+                  "--count",
+                  Integer.toString(RECORDS),
+                  "--rate",
+                  Integer.toString(RATE),
+                  "--mix",
+                  MIX)
+              : FaultFixture.load(env, RECORDS, RATE);
       long pendingAtKills = 0;
       int killsWithPending = 0;
       long start = System.nanoTime();
@@ -55,14 +76,15 @@ class CrashIT {
 
       Verification v = report.verification();
       FaultFixture.record(
-          "crash",
-          "%,d records at %,d/s, %d SIGKILLs (%d of them with images pending in batches, %d images in all): %,d predicted, %,d missing, %,d duplicated, %,d unexpected; accuracy %.4f; all accounted for %.0f s after the start; exit %d after the last SIGTERM",
+          review ? "crash with review (" + MIX + ")" : "crash",
+          "%,d records at %,d/s, %d SIGKILLs (%d of them with images pending in batches, %d images in all): %,d predicted, %,d to review, %,d missing, %,d duplicated, %,d unexpected; accuracy %.4f; all accounted for %.0f s after the start; exit %d after the last SIGTERM",
           report.sent().acknowledged(),
           RATE,
           KILLS,
           killsWithPending,
           pendingAtKills,
           v.predictions(),
+          v.reviewed(),
           v.missing(),
           v.duplicated(),
           v.unexpected(),
@@ -73,7 +95,13 @@ class CrashIT {
       assertThat(v.missing()).as("lost").isZero();
       assertThat(v.duplicated()).as("duplicated").isZero();
       assertThat(v.unexpected()).isZero();
-      assertThat(v.predictions()).isEqualTo(RECORDS);
+      assertThat(v.predictions() + v.reviewed()).isEqualTo(RECORDS);
+      if (review) {
+        // the fault really met routing: a good share of records went to review
+        assertThat(v.reviewed()).as("records sent to review").isGreaterThan(RECORDS / 20);
+      } else {
+        assertThat(v.reviewed()).isZero();
+      }
       assertThat(killsWithPending).as("kills that hit a partially filled batch").isPositive();
       assertThat(exit).isZero();
     }

@@ -16,6 +16,7 @@ import dev.digitstream.producer.verify.Verifier;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +55,12 @@ final class LoadRun {
   RunReport run() throws IOException, InterruptedException {
     Source source = loadSource();
     ClientSettings client = ClientSettings.of(options, env);
-    List<String> topics =
-        options.verify
-            ? List.of(options.topic, options.outputTopic, options.dlqTopic)
-            : List.of(options.topic);
+    Verifier.Topics outputs =
+        new Verifier.Topics(options.outputTopic, options.dlqTopic, options.reviewTopic);
+    List<String> topics = new ArrayList<>(List.of(options.topic));
+    if (options.verify) {
+      topics.addAll(outputs.all());
+    }
     int partitions =
         TopicCheck.partitions(client.common(), topics, client.timeout()).get(options.topic);
     String id =
@@ -79,7 +82,8 @@ final class LoadRun {
     try (var producer =
             new KafkaProducer<>(
                 client.producer(), new ByteArraySerializer(), new ByteArraySerializer());
-        Verifier verifier = options.verify ? verifier(client, id, malformed, source) : null) {
+        Verifier verifier =
+            options.verify ? verifier(client, outputs, id, malformed, source) : null) {
       if (options.warmUp != null && !options.warmUp.isZero()) {
         warmUp(
             producer,
@@ -128,6 +132,9 @@ final class LoadRun {
   }
 
   private Source loadSource() throws IOException {
+    if (options.mix != null) {
+      return Source.mix(options.mix, options.seed, options.dataDir, env);
+    }
     if (options.idxImages != null) {
       return Source.idx(options.idxImages, options.idxLabels);
     }
@@ -145,18 +152,15 @@ final class LoadRun {
   }
 
   private Verifier verifier(
-      ClientSettings client, String id, Malformation.Plan malformed, Source source) {
+      ClientSettings client,
+      Verifier.Topics outputs,
+      String id,
+      Malformation.Plan malformed,
+      Source source) {
     var consumer =
         new KafkaConsumer<>(
             client.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    int count = source.images().count();
     return new Verifier(
-        consumer,
-        options.outputTopic,
-        options.dlqTopic,
-        id,
-        malformed,
-        n -> source.images().label((int) (n % count)),
-        Clock.SYSTEM);
+        consumer, outputs, id, malformed, source::labelOf, source::partOf, Clock.SYSTEM);
   }
 }

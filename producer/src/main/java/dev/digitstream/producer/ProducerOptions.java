@@ -1,6 +1,8 @@
 package dev.digitstream.producer;
 
 import dev.digitstream.common.cli.DurationConverter;
+import dev.digitstream.common.images.OutOfDistributionSets;
+import dev.digitstream.producer.source.Mix;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -70,6 +72,25 @@ final class ProducerOptions {
   boolean strict;
 
   @Option(
+      names = "--mix",
+      paramLabel = "SPEC",
+      converter = Mix.Converter.class,
+      description =
+          "send a seeded mixture of sources instead of --dataset, --images or --image-dir, e.g."
+              + " test:0.95,letters:0.05; sources: test, train (MNIST) and the"
+              + " out-of-distribution sets letters, noise, blank, inverted, crops (unlabelled);"
+              + " shares positive, summing to 1")
+  Mix mix;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "" + OutOfDistributionSets.DEFAULT_SEED,
+      description =
+          "with --mix: the seed of the order of the sources and of the generated images"
+              + " (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(
       names = {"-n", "--count"},
       description = "records to send (default: the source once; cycles the source if larger)")
   Long count;
@@ -135,6 +156,14 @@ final class ProducerOptions {
   String outputTopic;
 
   @Option(
+      names = "--review-topic",
+      defaultValue = "review",
+      description =
+          "review topic read by --verify; empty when the stream-app runs without review"
+              + " (default: ${DEFAULT-VALUE})")
+  String reviewTopic;
+
+  @Option(
       names = "--dlq-topic",
       defaultValue = "images-dlq",
       description = "dead-letter topic read by --verify (default: ${DEFAULT-VALUE})")
@@ -150,7 +179,9 @@ final class ProducerOptions {
 
   @Option(
       names = "--min-accuracy",
-      description = "with --verify, exit 3 when accuracy on labelled records is below this (0-1)")
+      description =
+          "with --verify, exit 3 when the accepted accuracy (of the predictions of labelled"
+              + " records) is below this (0-1)")
   Double minAccuracy;
 
   @Option(names = "--report", description = "also write the figures as JSON to this file")
@@ -174,6 +205,12 @@ final class ProducerOptions {
     int sources = (idxImages != null ? 1 : 0) + (imageDir != null ? 1 : 0);
     if (sources > 1) {
       throw usage("--images and --image-dir are alternatives; give one");
+    }
+    if (mix != null && (sources > 0 || given("--dataset"))) {
+      throw usage("--mix replaces --dataset, --images and --image-dir; give one");
+    }
+    if (mix == null && given("--seed")) {
+      throw usage("--seed needs --mix");
     }
     if ((idxImages == null) != (idxLabels == null)) {
       throw usage("--images and --labels go together");
@@ -199,6 +236,10 @@ final class ProducerOptions {
     if (minAccuracy != null && !(minAccuracy >= 0 && minAccuracy <= 1)) {
       throw usage("--min-accuracy must be within 0..1, got " + minAccuracy);
     }
+  }
+
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   private ParameterException usage(String message) {

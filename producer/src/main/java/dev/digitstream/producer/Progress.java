@@ -13,7 +13,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Shows a run while it goes: a live bar (rate, sent, ETA, plus acknowledged, errors and
- * predictions) on a terminal; one such line every 10 seconds otherwise, so logs stay readable.
+ * predictions, review requests, dead letters) on a terminal; one such line every 10 seconds
+ * otherwise, so logs stay readable.
  */
 final class Progress implements AutoCloseable {
 
@@ -71,8 +72,9 @@ final class Progress implements AutoCloseable {
         : line
             + String.format(
                 Locale.ROOT,
-                " predictions %,d dead letters %,d",
+                " predictions %,d review %,d dead letters %,d",
                 verifier.predictions(),
+                verifier.reviewed(),
                 verifier.deadLetters());
   }
 

@@ -43,6 +43,12 @@ class ProducerCliTest {
           {"--images", "a.idx"},
           {"--min-accuracy", "0.9"},
           {"--partitioning", "random"},
+          {"--mix", "test:0.9,letters:0.05"},
+          {"--mix", "digits:1"},
+          {"--mix", "test"},
+          {"--mix", "test:1", "--dataset", "train"},
+          {"--mix", "test:1", "--image-dir", "x"},
+          {"--seed", "3"},
           {"--no-such-option"}
         }) {
       Result result = run(args);
@@ -50,6 +56,17 @@ class ProducerCliTest {
       assertThat(result.err().strip().lines()).as(String.join(" ", args)).hasSize(1);
       assertThat(result.err()).startsWith("producer: ");
     }
+  }
+
+  @Test
+  void aBadMixNamesItsCause() {
+    Result result = run("--mix", "test:0.9,letters:0.05");
+    assertThat(result.err().strip())
+        .isEqualTo(
+            "producer: Invalid value for option '--mix': shares must sum to 1, they sum to"
+                + " 0.950000 (see 'producer --help')");
+    assertThat(run("--mix", "test:1", "--dataset", "test").err())
+        .contains("--mix replaces --dataset, --images and --image-dir; give one");
   }
 
   @Test

@@ -1,8 +1,11 @@
 package dev.digitstream.producer.report;
 
+import dev.digitstream.producer.source.Mix;
 import dev.digitstream.producer.verify.Latency;
+import dev.digitstream.producer.verify.SourceFigures;
 import dev.digitstream.producer.verify.Verification;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /** The end-of-run summary a person reads: one labelled row per figure. */
@@ -46,14 +49,13 @@ public final class SummaryTable {
           v.missing(),
           v.duplicated(),
           v.unexpected());
-      StringJoiner reasons = new StringJoiner(", ", " (", ")").setEmptyValue("");
-      v.deadLettersByReason().forEach((reason, count) -> reasons.add(reason + " " + count));
+      row(out, "review", "%,d%s", v.reviewed(), byReason(v.reviewedByReason()));
       row(
           out,
           "dead letters",
           "%,d%s  missing %,d  wrong reason %,d",
           v.deadLettered(),
-          reasons,
+          byReason(v.deadLettersByReason()),
           v.deadLettersMissing(),
           v.wrongReason());
       if (!v.missingKeys().isEmpty()) {
@@ -81,10 +83,21 @@ public final class SummaryTable {
       row(
           out,
           "accuracy",
-          v.accuracy() == null ? "- (no labels)" : "%.2f %% (%,d of %,d labelled)",
-          v.accuracy() == null ? 0 : v.accuracy() * 100,
-          v.correct(),
-          v.labelled());
+          "%s  coverage %s",
+          v.accuracy() == null
+              ? "- (no labelled predictions)"
+              : String.format(
+                  Locale.ROOT,
+                  "accepted %.2f %% (%,d of %,d labelled predictions)",
+                  v.accuracy() * 100,
+                  v.correct(),
+                  v.labelled()),
+          v.coverage() == null
+              ? "-"
+              : String.format(
+                  Locale.ROOT,
+                  "%.2f %% (predictions of predictions + review)",
+                  v.coverage() * 100));
       if (v.byModelVersion().size() > 1) {
         v.byModelVersion()
             .forEach(
@@ -104,9 +117,32 @@ public final class SummaryTable {
                                 f.correct(),
                                 f.labelled())));
       }
+      v.bySource().forEach((source, f) -> row(out, "  by source", "%s", bySource(source, f)));
       row(out, "result", v.complete() ? "complete" : "INCOMPLETE");
     }
     return out.toString();
+  }
+
+  private static String byReason(Map<String, Long> counts) {
+    StringJoiner reasons = new StringJoiner(", ", " (", ")").setEmptyValue("");
+    counts.forEach((reason, count) -> reasons.add(reason + " " + count));
+    return reasons.toString();
+  }
+
+  /** One source of a mix: for an out-of-distribution set, what it predicts was wrongly booked. */
+  private static String bySource(String source, SourceFigures f) {
+    return String.format(
+        Locale.ROOT,
+        "%-8s %,d sent  review %s  predictions %s%s",
+        source,
+        f.sent(),
+        percent(f.reviewShare()),
+        percent(f.predictedShare()),
+        Mix.outOfDistribution(source) ? " (wrongly booked: not a digit)" : "");
+  }
+
+  private static String percent(Double share) {
+    return share == null ? "-" : String.format(Locale.ROOT, "%.2f %%", share * 100);
   }
 
   private static void row(StringBuilder out, String name, String format, Object... args) {

@@ -7,6 +7,7 @@ import dev.digitstream.contract.HeaderNames;
 import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.PredictionCodec;
+import dev.digitstream.contract.ReviewRequest;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import dev.digitstream.producer.ProducerCli;
@@ -221,8 +222,9 @@ class ProducerIT {
 
   /**
    * A stand-in classifier that injects known faults: it answers every valid record with its true
-   * label, except that it drops record 5, answers record 6 twice, answers record 7 wrongly, and
-   * dead-letters malformed records with their reason (one with the wrong reason).
+   * label, except that it drops record 5, answers record 6 twice, answers record 7 wrongly, sends
+   * record 8 to review, and dead-letters malformed records with their reason (one with the wrong
+   * reason).
    */
   @Test
   void verifyAccountsForMissingDuplicatedWrongAndDeadLetteredRecords(@TempDir Path dir)
@@ -230,6 +232,7 @@ class ProducerIT {
     kafka.createTopic("v-in", 2);
     kafka.createTopic("v-out", 2);
     kafka.createTopic("v-dlq", 1);
+    kafka.createTopic("v-review", 1);
     AtomicBoolean running = new AtomicBoolean(true);
     Thread faulty = new Thread(() -> faultyClassifier(running), "faulty-classifier");
     faulty.start();
@@ -256,6 +259,8 @@ class ProducerIT {
                 "v-out",
                 "--dlq-topic",
                 "v-dlq",
+                "--review-topic",
+                "v-review",
                 "--verify-timeout",
                 "5s",
                 "--run-id",
@@ -272,17 +277,146 @@ class ProducerIT {
 
     assertThat(code).isEqualTo(ProducerCli.EXIT_INCOMPLETE);
     Verification v = RunReport.fromJson(Files.readString(report)).verification();
-    assertThat(v.predictions()).isEqualTo(296); // 297 valid, one dropped
+    assertThat(v.predictions()).isEqualTo(295); // 297 valid, one dropped, one reviewed
+    assertThat(v.reviewed()).isEqualTo(1);
+    assertThat(v.reviewedByReason()).containsExactly(Map.entry("low-confidence", 1L));
     assertThat(v.missing()).isEqualTo(1);
     assertThat(v.missingKeys()).containsExactly("ver-5");
     assertThat(v.duplicated()).isEqualTo(1);
-    assertThat(v.labelled()).isEqualTo(296);
-    assertThat(v.correct()).isEqualTo(295);
+    assertThat(v.labelled()).isEqualTo(295);
+    assertThat(v.correct()).isEqualTo(294);
+    assertThat(v.coverage()).isEqualTo(295 / 296.0);
     assertThat(v.deadLettered()).isEqualTo(3);
     assertThat(v.wrongReason()).isEqualTo(1);
     assertThat(v.unexpected()).isZero();
     assertThat(v.latency().count()).isEqualTo(296);
+    assertThat(v.bySource()).as("not a mix").isEmpty();
     assertThat(v.latency().p50Ms()).isPositive();
+  }
+
+  /**
+   * A mix of MNIST digits and noise against a stand-in that books every labelled record with its
+   * label and sends every unlabelled one to review, except record numbers divisible by 50: the
+   * verifier must find every record and tell, per source, what went where.
+   */
+  @Test
+  void verifyAccountsForAMixBySource(@TempDir Path dir) throws Exception {
+    kafka.createTopic("m-in", 2);
+    kafka.createTopic("m-out", 1);
+    kafka.createTopic("m-dlq", 1);
+    kafka.createTopic("m-review", 1);
+    AtomicBoolean running = new AtomicBoolean(true);
+    Thread standIn = new Thread(() -> reviewingClassifier(running), "reviewing-classifier");
+    standIn.start();
+    Path report = dir.resolve("report.json");
+    int code;
+    try {
+      code =
+          ProducerCli.run(
+              new String[] {
+                "-b",
+                kafka.bootstrapServers(),
+                "-t",
+                "m-in",
+                "--data-dir",
+                mnistDir(),
+                "--mix",
+                "test:0.8,noise:0.2",
+                "--count",
+                "1000",
+                "--rate",
+                "0",
+                "--verify",
+                "--output-topic",
+                "m-out",
+                "--dlq-topic",
+                "m-dlq",
+                "--review-topic",
+                "m-review",
+                "--verify-timeout",
+                "5s",
+                "--run-id",
+                "mix",
+                "--report",
+                report.toString()
+              },
+              Map.of(),
+              () -> false);
+    } finally {
+      running.set(false);
+      standIn.join();
+    }
+
+    assertThat(code).isZero();
+    RunReport written = RunReport.fromJson(Files.readString(report));
+    assertThat(written.source()).startsWith("mix test 80 % + noise 20 %");
+    Verification v = written.verification();
+    assertThat(v.complete()).isTrue();
+    assertThat(v.predictions() + v.reviewed()).isEqualTo(1000);
+    assertThat(v.accuracy()).isEqualTo(1.0);
+    assertThat(v.bySource()).containsOnlyKeys("test", "noise");
+    var test = v.bySource().get("test");
+    var noise = v.bySource().get("noise");
+    assertThat(test.sent() + noise.sent()).isEqualTo(1000);
+    assertThat(noise.sent()).isBetween(150L, 250L);
+    assertThat(test.reviewed()).isZero();
+    assertThat(test.predicted()).isEqualTo(test.sent()).isEqualTo(v.labelled());
+    assertThat(noise.predicted()).as("noise booked: record numbers divisible by 50").isPositive();
+    assertThat(noise.predicted() + noise.reviewed()).isEqualTo(noise.sent());
+    assertThat(v.reviewedByReason()).containsOnlyKeys("out-of-distribution");
+  }
+
+  private static void reviewingClassifier(AtomicBoolean running) {
+    try (var consumer = consumer();
+        var producer =
+            new KafkaProducer<>(
+                Map.<String, Object>of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+      consumer.subscribe(List.of("m-in"));
+      while (running.get()) {
+        for (ConsumerRecord<byte[], byte[]> in : consumer.poll(Duration.ofMillis(50))) {
+          int n = Integer.parseInt(new String(in.key(), StandardCharsets.UTF_8).substring(4));
+          String label = header(in, HeaderNames.LABEL);
+          if (label == null && n % 50 != 0) {
+            producer.send(review(in, "m-review", "out-of-distribution"));
+            continue;
+          }
+          float[] p = new float[10];
+          p[label == null ? 0 : Integer.parseInt(label)] = 1;
+          producer.send(
+              new ProducerRecord<>(
+                  "m-out",
+                  null,
+                  in.timestamp(),
+                  in.key(),
+                  PredictionCodec.encode(Prediction.fromProbabilities(p, "test")),
+                  in.headers()));
+        }
+      }
+    }
+  }
+
+  /** A review request for {@code in}, keyed and with headers as the stream-app writes it. */
+  private static ProducerRecord<byte[], byte[]> review(
+      ConsumerRecord<byte[], byte[]> in, String topic, String reason) {
+    var request =
+        new ReviewRequest(
+            reason,
+            3,
+            0.5,
+            0.99,
+            reason.equals("out-of-distribution") ? 9.0 : 1.0,
+            4.5,
+            List.of(
+                new ReviewRequest.Candidate(3, 0.5),
+                new ReviewRequest.Candidate(5, 0.3),
+                new ReviewRequest.Candidate(8, 0.1)),
+            "test",
+            in.value());
+    return new ProducerRecord<>(
+        topic, null, in.timestamp(), in.key(), PredictionCodec.encode(request), in.headers());
   }
 
   private static void faultyClassifier(AtomicBoolean running) {
@@ -316,6 +450,10 @@ class ProducerIT {
             continue;
           }
           if (n == 5) {
+            continue;
+          }
+          if (n == 8) {
+            producer.send(review(in, "v-review", "low-confidence"));
             continue;
           }
           int label = n == 7 ? (test.label(n) + 1) % 10 : test.label(n);

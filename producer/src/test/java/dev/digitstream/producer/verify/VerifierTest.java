@@ -6,6 +6,7 @@ import dev.digitstream.contract.HeaderNames;
 import dev.digitstream.contract.InvalidReason;
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.PredictionCodec;
+import dev.digitstream.contract.ReviewRequest;
 import dev.digitstream.producer.send.Clock;
 import dev.digitstream.producer.send.Malformation;
 import dev.digitstream.producer.send.Publisher;
@@ -34,6 +35,7 @@ class VerifierTest {
   private static final String RUN = "run";
   private static final String OUT = "out";
   private static final String DLQ = "dlq";
+  private static final String REVIEW = "review";
 
   private final PollingConsumer consumer = new PollingConsumer();
   private Verifier verifier;
@@ -163,8 +165,121 @@ class VerifierTest {
     assertThat(v.correct()).isEqualTo(9);
   }
 
+  @Test
+  void shouldAccountForReviewedRecordsAndCountThemByReasonAndSource() throws Exception {
+    // given twenty records of a mix, even ones "test" (labelled), odd ones "letters"
+    // (unlabelled): the letters go to review but 1 and 3 are booked; test 4 goes to review as
+    // low-confidence, test 6 is answered wrongly, record 19 is malformed and dead-lettered
+    Malformation.Plan plan = Malformation.Plan.of(0.05);
+    assertThat(plan.kindOf(19)).isNotNull();
+    verifier = mixVerifier(plan);
+    for (int n = 0; n < 19; n++) {
+      if (n % 2 == 0 && n != 4) {
+        consumer.prediction(n, n == 6 ? 0 : n % 10, "t");
+      } else if (n == 1 || n == 3) {
+        consumer.prediction(n, 7, "t");
+      } else {
+        consumer.review(n, n == 4 ? "low-confidence" : "out-of-distribution");
+      }
+    }
+    consumer.deadLetter(19, plan.kindOf(19).expectedReason());
+
+    // when
+    boolean allArrived =
+        verifier.await(records(0, 20), Duration.ofMinutes(5), Duration.ZERO, () -> false);
+    Verification v = verifier.finish(records(0, 20));
+
+    // then
+    assertThat(allArrived).isTrue();
+    assertThat(v.complete()).isTrue();
+    assertThat(v.missing()).isZero();
+    assertThat(v.reviewed()).isEqualTo(8);
+    assertThat(v.reviewedByReason())
+        .containsExactly(Map.entry("low-confidence", 1L), Map.entry("out-of-distribution", 7L));
+    assertThat(v.predictions()).isEqualTo(11);
+    assertThat(v.labelled()).as("only the test digits are labelled").isEqualTo(9);
+    assertThat(v.correct()).isEqualTo(8);
+    assertThat(v.accuracy()).isEqualTo(8 / 9.0);
+    assertThat(v.coverage()).isEqualTo(11 / 19.0);
+    assertThat(v.bySource()).containsOnlyKeys("test", "letters");
+    assertThat(v.bySource().get("test")).isEqualTo(new SourceFigures(10, 9, 1));
+    assertThat(v.bySource().get("letters")).isEqualTo(new SourceFigures(9, 2, 7));
+    assertThat(v.bySource().get("letters").predictedShare()).isEqualTo(2 / 9.0);
+    assertThat(v.latency().count()).as("predictions and review requests").isEqualTo(19);
+  }
+
+  @Test
+  void shouldCountARecordFoundInTwoOutputTopicsAsDuplicated() throws Exception {
+    // given: 0 predicted and reviewed, 1 reviewed and dead-lettered, 2 reviewed twice, 3 reviewed
+    verifier = verifier(Malformation.Plan.of(0));
+    consumer.prediction(0);
+    consumer.review(0, "low-confidence");
+    consumer.review(1, "low-confidence");
+    consumer.deadLetter(1, InvalidReason.WRONG_LENGTH);
+    consumer.review(2, "out-of-distribution");
+    consumer.review(2, "out-of-distribution");
+    consumer.review(3, "out-of-distribution");
+
+    // when
+    verifier.await(records(0, 4), Duration.ofSeconds(5), Duration.ofMillis(200), () -> false);
+    Verification v = verifier.finish(records(0, 4));
+
+    // then
+    assertThat(v.duplicated()).isEqualTo(3);
+    assertThat(v.wrongReason()).as("a valid record dead-lettered").isEqualTo(1);
+    assertThat(v.missing()).isZero();
+    // which of record 0's two outcomes counts depends on the order the topics are read in
+    assertThat(v.predictions() + v.reviewed()).isEqualTo(4);
+    assertThat(v.reviewed()).isBetween(3L, 4L);
+    assertThat(v.complete()).isFalse();
+  }
+
+  @Test
+  void shouldCountAMalformedOrUndecodableReviewRequestAsUnexpected() throws Exception {
+    // given record 9 malformed, found in review (and in the dead-letter topic as it should),
+    // and record 0 reviewed with a value that is not a review request
+    Malformation.Plan plan = Malformation.Plan.of(0.1);
+    verifier = verifier(plan);
+    for (int n = 1; n < 9; n++) {
+      consumer.prediction(n);
+    }
+    consumer.review(9, "out-of-distribution");
+    consumer.deadLetter(9, plan.kindOf(9).expectedReason());
+    consumer.addRecord(consumer.record(REVIEW, 0, "not json".getBytes(StandardCharsets.UTF_8)));
+
+    // when
+    verifier.await(records(0, 10), Duration.ofMillis(300), Duration.ZERO, () -> false);
+    Verification v = verifier.finish(records(0, 10));
+
+    // then
+    assertThat(v.unexpected()).isEqualTo(2);
+    assertThat(v.reviewed()).isZero();
+    assertThat(v.missingKeys()).containsExactly("run-0");
+    assertThat(v.deadLettersMissing()).isZero();
+    assertThat(v.bySource()).as("not a mix").isEmpty();
+  }
+
   private Verifier verifier(Malformation.Plan plan) {
-    return new Verifier(consumer, OUT, DLQ, RUN, plan, n -> (int) (n % 10), Clock.SYSTEM);
+    return new Verifier(
+        consumer,
+        new Verifier.Topics(OUT, DLQ, REVIEW),
+        RUN,
+        plan,
+        n -> (int) (n % 10),
+        n -> null,
+        Clock.SYSTEM);
+  }
+
+  /** Even records from "test" with label n mod 10, odd ones from "letters" without a label. */
+  private Verifier mixVerifier(Malformation.Plan plan) {
+    return new Verifier(
+        consumer,
+        new Verifier.Topics(OUT, DLQ, REVIEW),
+        RUN,
+        plan,
+        n -> n % 2 == 0 ? (int) (n % 10) : -1,
+        n -> n % 2 == 0 ? "test" : "letters",
+        Clock.SYSTEM);
   }
 
   private static BitSet records(int from, int to) {
@@ -174,16 +289,17 @@ class VerifierTest {
   }
 
   /**
-   * A mock consumer of the output and dead-letter topics (one partition each) that waits a little
-   * when it has nothing, as a real poll does, instead of spinning the verifier's thread.
+   * A mock consumer of the output, dead-letter and review topics (one partition each) that waits a
+   * little when it has nothing, as a real poll does, instead of spinning the verifier's thread.
    */
   private static final class PollingConsumer extends MockConsumer<byte[], byte[]> {
 
-    private final Map<String, long[]> nextOffset = Map.of(OUT, new long[1], DLQ, new long[1]);
+    private final Map<String, long[]> nextOffset =
+        Map.of(OUT, new long[1], DLQ, new long[1], REVIEW, new long[1]);
 
     PollingConsumer() {
       super("none");
-      for (String topic : List.of(OUT, DLQ)) {
+      for (String topic : List.of(OUT, DLQ, REVIEW)) {
         updatePartitions(topic, List.of(new PartitionInfo(topic, 0, null, null, null)));
         updateEndOffsets(Map.of(new TopicPartition(topic, 0), 0L));
       }
@@ -218,6 +334,31 @@ class VerifierTest {
       addRecord(record);
     }
 
+    /** A review request for record {@code n} with {@code reason}. */
+    void review(int n, String reason) {
+      ReviewRequest review =
+          new ReviewRequest(
+              reason,
+              3,
+              0.4,
+              0.99,
+              7.5,
+              4.5,
+              List.of(
+                  new ReviewRequest.Candidate(3, 0.4),
+                  new ReviewRequest.Candidate(8, 0.3),
+                  new ReviewRequest.Candidate(5, 0.1)),
+              "t",
+              new byte[784]);
+      ConsumerRecord<byte[], byte[]> record = record(REVIEW, n, PredictionCodec.encode(review));
+      record
+          .headers()
+          .add(
+              HeaderNames.SEND_TIME,
+              Long.toString(Clock.SYSTEM.epochMicros()).getBytes(StandardCharsets.US_ASCII));
+      addRecord(record);
+    }
+
     void deadLetter(int n, InvalidReason reason) {
       ConsumerRecord<byte[], byte[]> record = record(DLQ, n, new byte[0]);
       record
@@ -226,7 +367,7 @@ class VerifierTest {
       addRecord(record);
     }
 
-    private ConsumerRecord<byte[], byte[]> record(String topic, int n, byte[] value) {
+    ConsumerRecord<byte[], byte[]> record(String topic, int n, byte[] value) {
       long offset = nextOffset.get(topic)[0]++;
       return new ConsumerRecord<>(topic, 0, offset, Publisher.key(RUN, n), value);
     }

@@ -101,7 +101,8 @@ public final class TrainedModel {
 
   private static Path train(Path dir, long seed) {
     try {
-      if (!Files.exists(dir.resolve("done"))) {
+      if (!current(dir)) {
+        deleteRecursively(dir);
         int code =
             TrainerCli.run(
                 new String[] {
@@ -127,6 +128,26 @@ public final class TrainedModel {
       return ModelFiles.resolve(dir).toAbsolutePath();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Whether {@code dir} holds a finished model with everything the trainer now writes (a model
+   * cached by an older build lacks its triage, and is trained again).
+   */
+  private static boolean current(Path dir) throws IOException {
+    return Files.exists(dir.resolve("done"))
+        && ModelFiles.readMetadata(ModelFiles.resolve(dir)).outOfDistribution().fitted();
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 

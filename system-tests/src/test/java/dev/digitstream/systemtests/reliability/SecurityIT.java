@@ -116,7 +116,7 @@ class SecurityIT {
                 "loadtest",
                 LOAD_PASSWORD));
     kafka = EmbeddedKafka.startSecured(secured);
-    for (String topic : List.of("images", "predictions")) {
+    for (String topic : List.of("images", "predictions", "review")) {
       kafka.createTopic(topic, 3);
     }
     kafka.createTopic("images-dlq", 1);
@@ -149,6 +149,14 @@ class SecurityIT {
         app,
         ResourceType.TOPIC,
         "predictions",
+        PatternType.LITERAL,
+        AclOperation.WRITE,
+        AclOperation.DESCRIBE);
+    allow(
+        acls,
+        app,
+        ResourceType.TOPIC,
+        "review",
         PatternType.LITERAL,
         AclOperation.WRITE,
         AclOperation.DESCRIBE);
@@ -198,6 +206,14 @@ class SecurityIT {
         acls,
         load,
         ResourceType.TOPIC,
+        "review",
+        PatternType.LITERAL,
+        AclOperation.READ,
+        AclOperation.DESCRIBE);
+    allow(
+        acls,
+        load,
+        ResourceType.TOPIC,
         "images-dlq",
         PatternType.LITERAL,
         AclOperation.READ,
@@ -233,6 +249,7 @@ class SecurityIT {
   /** The stream-app's environment: security only through KAFKA_CFG_* pass-through. */
   private static Map<String, String> appEnv(String password) {
     return StreamAppEnv.of(kafka.bootstrapServers(), APP_ID)
+        .review("review")
         .set(StreamAppConfig.STREAM_THREADS, 1)
         .stateDir(dir.resolve("state-" + UUID.randomUUID()))
         .kafka(secured.client("digitstream", password))
@@ -293,7 +310,7 @@ class SecurityIT {
               report.toString());
       var v = RunReport.fromJson(Files.readString(report)).verification();
       assertThat(code).isZero();
-      assertThat(v.predictions()).isEqualTo(1_980);
+      assertThat(v.predictions() + v.reviewed()).isEqualTo(1_980);
       assertThat(v.deadLettered()).isEqualTo(20);
       assertThat(v.complete()).isTrue();
       assertThat(app.stop()).isZero();

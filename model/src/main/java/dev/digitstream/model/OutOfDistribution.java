@@ -1,6 +1,9 @@
 package dev.digitstream.model;
 
 import dev.digitstream.contract.ImageRecord;
+import dev.digitstream.contract.idx.LabelledImages;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -47,6 +50,52 @@ public record OutOfDistribution(
     if (fittedImages > 0 && !features.stream().map(Feature::name).toList().equals(FEATURES)) {
       throw new IllegalArgumentException("out-of-distribution features must be " + FEATURES);
     }
+  }
+
+  /**
+   * Fits a detector: the mean and standard deviation of each statistic over {@code training}, then
+   * the threshold as the smallest score that flags at most {@link #VALIDATION_FLAGGED_TARGET} of
+   * {@code validation}.
+   *
+   * @throws IllegalArgumentException when either set is empty
+   */
+  public static OutOfDistribution fit(LabelledImages training, LabelledImages validation) {
+    if (training.count() == 0 || validation.count() == 0) {
+      throw new IllegalArgumentException("need training and validation images to fit a detector");
+    }
+    int k = FEATURES.size();
+    double[] sum = new double[k];
+    double[] squares = new double[k];
+    for (int i = 0; i < training.count(); i++) {
+      double[] values = statistics(training.image(i));
+      for (int j = 0; j < k; j++) {
+        sum[j] += values[j];
+        squares[j] += values[j] * values[j];
+      }
+    }
+    List<Feature> features = new ArrayList<>();
+    for (int j = 0; j < k; j++) {
+      double mean = sum[j] / training.count();
+      double deviation = Math.sqrt(Math.max(1e-12, squares[j] / training.count() - mean * mean));
+      features.add(new Feature(FEATURES.get(j), mean, deviation));
+    }
+    OutOfDistribution unthresholded =
+        new OutOfDistribution(features, Double.POSITIVE_INFINITY, training.count(), 0);
+    double[] scores = new double[validation.count()];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = unthresholded.score(validation.image(i));
+    }
+    Arrays.sort(scores);
+    int allowed = (int) Math.floor(scores.length * VALIDATION_FLAGGED_TARGET);
+    double threshold = scores[scores.length - 1 - allowed];
+    int flagged = 0;
+    for (double s : scores) {
+      if (s > threshold) {
+        flagged++;
+      }
+    }
+    return new OutOfDistribution(
+        features, threshold, training.count(), (double) flagged / scores.length);
   }
 
   /** Whether this was fitted, rather than {@link #NONE}. */

@@ -58,7 +58,7 @@ public record Triage(
     Reason reason =
         outOfDistribution.flags(score)
             ? Reason.OUT_OF_DISTRIBUTION
-            : confidence < threshold ? Reason.LOW_CONFIDENCE : null;
+            : !(confidence >= threshold) ? Reason.LOW_CONFIDENCE : null; // NaN: review
     return new Assessment(confidence, score, reason);
   }
 }

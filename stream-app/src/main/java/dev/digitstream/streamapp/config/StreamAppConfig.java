@@ -130,9 +130,14 @@ public record StreamAppConfig(
       problems.add("INPUT_TOPIC must differ from OUTPUT_TOPIC, DLQ_TOPIC and REVIEW_TOPIC");
     }
     if (config.review().enabled()
-        && (config.review().topic().equals(config.outputTopic())
-            || config.review().topic().equals(config.dlqTopic()))) {
-      problems.add("REVIEW_TOPIC must differ from OUTPUT_TOPIC and DLQ_TOPIC");
+        && List.of(
+                config.outputTopic(),
+                config.dlqTopic(),
+                config.modelTopic(),
+                config.modelEventsTopic())
+            .contains(config.review().topic())) {
+      problems.add(
+          "REVIEW_TOPIC must differ from OUTPUT_TOPIC, DLQ_TOPIC, MODEL_TOPIC and MODEL_EVENTS_TOPIC");
     }
     if (config.changelogMinInsyncReplicas() > config.changelogReplicationFactor()) {
       problems.add("CHANGELOG_MIN_INSYNC_REPLICAS must not exceed CHANGELOG_REPLICATION_FACTOR");

@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * What triage did and how the traffic drifts: records by outcome (accepted, or the review reason),
  * labelled and correct records by whether they were accepted or reviewed, and the {@link
  * DriftMonitor}'s figures as gauges. The auto-accept rate and both accuracies are ratios of these
- * counters (docs/review.md has the queries).
+ * counters (docs/stream-app.md has the queries). Nothing is counted when review is off.
  */
 public final class ReviewMetrics implements MeterBinder {
 
@@ -87,7 +87,7 @@ public final class ReviewMetrics implements MeterBinder {
   /**
    * One record's triage.
    *
-   * @param routed whether it went to review (false for every record when review is off)
+   * @param routed whether it went to review
    * @param actual its label, or -1
    */
   public void triaged(Triage.Assessment assessment, boolean routed, int predicted, int actual) {

@@ -50,7 +50,7 @@ public final class DriftMonitor {
       double[] confidences,
       boolean[] outOfDistribution,
       int count) {
-    if (!version.equals(this.version)) {
+    if (!version.equals(this.version) || !baseline.equals(this.baseline)) {
       this.version = version;
       this.baseline = baseline;
       this.confidences = new long[BUCKETS][Math.max(1, baseline.confidenceShares().size())];
@@ -67,7 +67,7 @@ public final class DriftMonitor {
     }
     for (int i = 0; i < count; i++) {
       digits[b][labels[i]]++;
-      this.confidences[b][baseline.confidenceBin(confidences[i])]++;
+      this.confidences[b][this.baseline.confidenceBin(confidences[i])]++;
       if (outOfDistribution[i]) {
         ood[b]++;
       }

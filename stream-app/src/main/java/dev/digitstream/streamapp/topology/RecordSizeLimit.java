@@ -26,7 +26,7 @@ public record RecordSizeLimit(int maxBytes) {
    * An upper bound of an output value, the larger of a prediction's JSON (ten probabilities, label,
    * confidence and a version of 16 hex digits: about 250 bytes) and a review request's (the same
    * figures, the top three digits and the 784-byte image in base64: about 1,500 bytes). {@code
-   * RecordSizeLimitTest} checks the worst cases.
+   * RecordShapesTest} checks the worst cases.
    */
   static final int PREDICTION_VALUE_MAX = 2_048;
 

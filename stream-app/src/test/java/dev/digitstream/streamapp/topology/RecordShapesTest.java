@@ -3,14 +3,17 @@ package dev.digitstream.streamapp.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.digitstream.contract.HeaderNames;
+import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.contract.InvalidReason;
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.PredictionCodec;
+import dev.digitstream.contract.ReviewRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -171,6 +174,30 @@ class RecordShapesTest {
     float[] longest = new float[10];
     Arrays.fill(longest, -1.17549435E-38f);
     Prediction worst = new Prediction(9, -1.17549435E-38f, longest, "f".repeat(16));
+
+    assertThat(PredictionCodec.encode(worst).length)
+        .isLessThanOrEqualTo(RecordSizeLimit.PREDICTION_VALUE_MAX);
+  }
+
+  @Test
+  void shouldBoundTheReviewRequestJsonByTheSameRoom() {
+    double longest = -2.2250738585072014E-308; // the longest double Jackson writes
+    byte[] image = new byte[ImageRecord.SIZE];
+    Arrays.fill(image, (byte) 0xff);
+    ReviewRequest worst =
+        new ReviewRequest(
+            "out-of-distribution",
+            9,
+            longest,
+            longest,
+            longest,
+            longest,
+            List.of(
+                new ReviewRequest.Candidate(9, longest),
+                new ReviewRequest.Candidate(8, longest),
+                new ReviewRequest.Candidate(7, longest)),
+            "f".repeat(RecordSizeLimit.VERSION_MAX),
+            image);
 
     assertThat(PredictionCodec.encode(worst).length)
         .isLessThanOrEqualTo(RecordSizeLimit.PREDICTION_VALUE_MAX);

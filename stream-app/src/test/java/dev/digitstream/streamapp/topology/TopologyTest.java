@@ -267,8 +267,8 @@ class TopologyTest {
   @Test
   void shouldSendAnImageUnlikeADigitToReviewAsOutOfDistributionWhateverTheConfidence()
       throws IOException {
-    // a detector whose statistics are those of these digits; a threshold of 0 books everything
-    OutOfDistribution detector = detectorOf(images);
+    // a detector fitted on these digits; a confidence threshold of 0 books every digit
+    OutOfDistribution detector = OutOfDistribution.fit(images, images);
     start(
         Map.of("REVIEW_THRESHOLD", "0"),
         model.metadata().withTrust(Calibration.NONE, detector, DriftBaseline.NONE));
@@ -287,28 +287,6 @@ class TopologyTest {
     assertThat(request.reason()).isEqualTo("out-of-distribution");
     assertThat(request.outOfDistributionScore()).isGreaterThan(detector.threshold());
     assertThat(request.image()).isEqualTo(noise);
-  }
-
-  /** A detector fitted on {@code digits}, flagging what is 6 deviations away. */
-  private static OutOfDistribution detectorOf(LabelledImages digits) {
-    int k = OutOfDistribution.FEATURES.size();
-    double[] sum = new double[k];
-    double[] squares = new double[k];
-    for (int i = 0; i < digits.count(); i++) {
-      double[] values = OutOfDistribution.statistics(digits.image(i));
-      for (int j = 0; j < k; j++) {
-        sum[j] += values[j];
-        squares[j] += values[j] * values[j];
-      }
-    }
-    List<OutOfDistribution.Feature> features = new java.util.ArrayList<>();
-    for (int j = 0; j < k; j++) {
-      double mean = sum[j] / digits.count();
-      double deviation = Math.sqrt(squares[j] / digits.count() - mean * mean) + 1e-3;
-      features.add(
-          new OutOfDistribution.Feature(OutOfDistribution.FEATURES.get(j), mean, deviation));
-    }
-    return new OutOfDistribution(features, 6, digits.count(), 0);
   }
 
   static Stream<Arguments> invalidRecords() {

@@ -42,7 +42,7 @@ public record TrustFit(
           null);
     }
     Calibration calibration = Calibrator.fit(Evaluator.score(classifier, validation), onTest);
-    OutOfDistribution detector = OutOfDistributionFit.fit(training, validation);
+    OutOfDistribution detector = OutOfDistribution.fit(training, validation);
     Triage triage =
         Triage.forTarget(calibration, detector, Calibration.DEFAULT_TARGET_ACCURACY).orElseThrow();
     return new TrustFit(

@@ -94,6 +94,15 @@ public final class CalibrateCommand implements Callable<Integer> {
     LabelledImages test = mnist.test();
     LabelledImages training = trainLimit == null ? mnist.train() : mnist.train().head(trainLimit);
     LabelledImages[] split = Trainer.splitValidation(training, validationSplit, metadata.seed());
+    int calibratedOn = metadata.calibration().validationImages();
+    if (calibratedOn > 0 && calibratedOn != split[1].count()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          ("the model was calibrated on %,d validation images, --validation-split and"
+                  + " --train-limit hold out %,d: give the ones it was trained with, or its"
+                  + " thresholds would be fitted on images it learned from")
+              .formatted(calibratedOn, split[1].count()));
+    }
     BatchClassifier classifier = new BatchClassifier(loaded, 500);
     ScoredSet onTest = Evaluator.score(classifier, test);
     TrustFit trust = TrustFit.fit(classifier, split[0], split[1], test, onTest);

@@ -164,6 +164,24 @@ class TrainerCliTest {
     assertThat(again.calibration().temperature())
         .isCloseTo(calibration.temperature(), within(1e-6));
     assertThat(stdout()).contains("written to " + recalibrated);
+    err.reset();
+    assertThat(
+            run(
+                "calibrate",
+                "--model",
+                run.toString(),
+                "--validation-split",
+                "0.25",
+                "--train-limit",
+                "2400",
+                "--data-dir",
+                mnist(),
+                "--output",
+                dir.resolve("wrong-split.zip").toString()))
+        .as("a split other than the model's own")
+        .isEqualTo(2);
+    assertThat(stderrLines()).singleElement().asString().contains("calibrated on 1,200");
+    assertThat(dir.resolve("wrong-split.zip")).doesNotExist();
 
     out.reset();
     Path reportDir = dir.resolve("eval");

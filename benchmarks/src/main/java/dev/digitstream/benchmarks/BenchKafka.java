@@ -126,8 +126,10 @@ final class BenchKafka {
         new ByteArraySerializer());
   }
 
-  /** A {@code read_committed} consumer of {@code topic} from its start, in a group of its own. */
-  static KafkaConsumer<byte[], byte[]> consumer(EmbeddedKafka kafka, String topic) {
+  /**
+   * A {@code read_committed} consumer of {@code topics} from their start, in a group of its own.
+   */
+  static KafkaConsumer<byte[], byte[]> consumer(EmbeddedKafka kafka, String... topics) {
     var consumer =
         new KafkaConsumer<>(
             Map.<String, Object>of(
@@ -143,7 +145,7 @@ final class BenchKafka {
                 5),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
-    consumer.subscribe(List.of(topic));
+    consumer.subscribe(List.of(topics));
     return consumer;
   }
 }

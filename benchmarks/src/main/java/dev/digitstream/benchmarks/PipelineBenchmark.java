@@ -311,8 +311,8 @@ public final class PipelineBenchmark {
     env.put("INPUT_TOPIC", topics.input());
     env.put("OUTPUT_TOPIC", topics.output());
     env.put("DLQ_TOPIC", topics.dlq());
-    // every record a prediction, as the drain counts them; triage's cost: TriageCostBenchmark
-    env.put("REVIEW_TOPIC", "");
+    // every record a prediction, as the drain counts them, unless a benchmark sets a review topic
+    env.putIfAbsent("REVIEW_TOPIC", "");
     env.put("MODEL_PATH", model.toString());
     env.put("BATCH_MAX_SIZE", Integer.toString(BATCH));
     env.put(

@@ -255,7 +255,11 @@ public final class StreamApp implements AutoCloseable {
     batchers.drain();
     long deadline =
         System.nanoTime() + Duration.ofMillis(config.batchMaxDelayMs() + 10_000).toNanos();
-    while (unsettled() > 0
+    // The stream threads read on while this waits: judge the drain by the count that ended the
+    // wait, not by a second look, which may see a record admitted since (it stays in the
+    // changelog, like whatever is read before the close, and is predicted by the task's next owner)
+    long left = unsettled();
+    while (left > 0
         && streams.state() == KafkaStreams.State.RUNNING
         && System.nanoTime() < deadline) {
       try {
@@ -264,8 +268,8 @@ public final class StreamApp implements AutoCloseable {
         Thread.currentThread().interrupt();
         break;
       }
+      left = unsettled();
     }
-    long left = unsettled();
     if (left == 0) {
       LOG.info("closing; every computed prediction emitted");
     } else {

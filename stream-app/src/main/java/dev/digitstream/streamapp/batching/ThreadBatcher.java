@@ -157,7 +157,6 @@ public final class ThreadBatcher {
       }
       if (review.enabled()) {
         drift.record(
-            generation.version(),
             generation.metadata().driftBaseline(),
             predicted,
             confidences,

@@ -24,7 +24,6 @@ public final class DriftMonitor {
   public record Figures(long records, double digitPsi, double confidencePsi, double oodShare) {}
 
   private final LongSupplier clockMs;
-  private String version = "";
   private DriftBaseline baseline = DriftBaseline.NONE;
   private final long[] bucketStart = new long[BUCKETS];
   private final long[][] digits = new long[BUCKETS][ImageRecord.CLASSES];
@@ -37,21 +36,21 @@ public final class DriftMonitor {
   }
 
   /**
-   * Counts one batch classified by model {@code version}.
+   * Counts one batch.
    *
+   * @param baseline the classifying model's baseline: another one (another model, or the same
+   *     version recalibrated) starts a new window
    * @param labels the predicted digits
    * @param confidences their calibrated confidences
    * @param outOfDistribution whether each image was out of distribution
    */
   public synchronized void record(
-      String version,
       DriftBaseline baseline,
       int[] labels,
       double[] confidences,
       boolean[] outOfDistribution,
       int count) {
-    if (!version.equals(this.version) || !baseline.equals(this.baseline)) {
-      this.version = version;
+    if (baseline != this.baseline) { // each model's metadata, hence baseline, is one object
       this.baseline = baseline;
       this.confidences = new long[BUCKETS][Math.max(1, baseline.confidenceShares().size())];
       Arrays.fill(bucketStart, Long.MIN_VALUE);

@@ -3,7 +3,6 @@ package dev.digitstream.streamapp.review;
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.ReviewRequest;
 import dev.digitstream.model.Calibration;
-import dev.digitstream.model.ConfidenceThreshold;
 import dev.digitstream.model.ModelMetadata;
 import dev.digitstream.model.Triage;
 import java.util.ArrayList;
@@ -36,14 +35,11 @@ public record ReviewPolicy(String topic, Double threshold) {
    */
   public Triage triageFor(ModelMetadata model) {
     Calibration calibration = model.calibration();
-    double confidence =
-        threshold != null
-            ? threshold
-            : calibration
-                .threshold(Calibration.DEFAULT_TARGET_ACCURACY)
-                .map(ConfidenceThreshold::confidence)
-                .orElse(0.0);
-    return new Triage(calibration, model.outOfDistribution(), confidence);
+    return threshold != null
+        ? new Triage(calibration, model.outOfDistribution(), threshold)
+        : Triage.forTarget(
+                calibration, model.outOfDistribution(), Calibration.DEFAULT_TARGET_ACCURACY)
+            .orElse(new Triage(calibration, model.outOfDistribution(), 0));
   }
 
   /** One line on what the triage of {@code model} does, for the log. */

@@ -32,7 +32,7 @@ class DriftMonitorTest {
       confidences[i] = u < 0.2 ? 0.5 : u < 0.5 ? 0.95 : 0.999;
       ood[i] = random.nextDouble() < oodShare;
     }
-    monitor.record("v1", BASELINE, labels, confidences, ood, rate);
+    monitor.record(BASELINE, labels, confidences, ood, rate);
     clock.addAndGet(1_000);
   }
 
@@ -68,7 +68,10 @@ class DriftMonitorTest {
   @Test
   void shouldStartAfreshForANewModelAndForgetTrafficOlderThanTheWindow() {
     second(100, 0.5);
-    monitor.record("v2", BASELINE, new int[] {1}, new double[] {0.999}, new boolean[] {false}, 1);
+    DriftBaseline another =
+        new DriftBaseline(
+            10_000, BASELINE.digitShares(), List.of(0.5), List.of(0.1, 0.9), 0.001); // 2 bins
+    monitor.record(another, new int[] {1}, new double[] {0.999}, new boolean[] {false}, 1);
     assertThat(monitor.figures().records()).isEqualTo(1);
     assertThat(monitor.figures().oodShare()).isZero();
     clock.addAndGet(DriftMonitor.WINDOW_MS + 10_000);
@@ -81,7 +84,7 @@ class DriftMonitorTest {
     java.util.Arrays.fill(sevens, 7);
     double[] confidences = new double[1000];
     java.util.Arrays.fill(confidences, 0.999);
-    monitor.record("v1", BASELINE, sevens, confidences, new boolean[1000], 1000);
+    monitor.record(BASELINE, sevens, confidences, new boolean[1000], 1000);
     assertThat(monitor.figures().digitPsi()).isGreaterThan(0.25);
     assertThat(monitor.figures().confidencePsi()).isGreaterThan(0.25);
   }

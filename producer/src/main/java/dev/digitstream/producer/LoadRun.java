@@ -28,78 +28,115 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * One load run: loads the source, checks the broker and the topics, sends (after an unmeasured
- * warm-up) at the set rate while showing progress, and with {@code --verify} accounts for what came
- * out. Its figures are the {@link RunReport}; what the exit code makes of them is {@link
- * ProducerCli}'s.
+ * Load runs against one pipeline: {@link #open} loads the source, checks the broker and the topics
+ * and connects; each {@link #run} then sends (after an unmeasured warm-up) at a rate while showing
+ * progress, and when verifying accounts for what came out. A plain invocation is one run; a rate
+ * search is one run per trial, on the same connection. Its figures are the {@link RunReport}; what
+ * the exit code makes of them is {@link ProducerCli}'s.
  */
-final class LoadRun {
+final class LoadRun implements AutoCloseable {
+
+  /**
+   * What one run sends.
+   *
+   * @param count records to send; negative for no limit (until {@code duration} or a stop)
+   * @param duration how long to send; null for no limit
+   * @param warmUp how long to send first, unmeasured, at the same rate; null for no warm-up
+   */
+  record Plan(String runId, double rate, long count, Duration duration, Duration warmUp) {}
 
   private final ProducerOptions options;
-  private final Map<String, String> env;
   private final Console console;
   private final BooleanSupplier stopRequested;
+  private final Source source;
+  private final ClientSettings client;
+  private final Verifier.Topics outputs;
+  private final int partitions;
+  private final KafkaProducer<byte[], byte[]> producer;
 
-  LoadRun(
+  private LoadRun(
+      ProducerOptions options,
+      Console console,
+      BooleanSupplier stopRequested,
+      Source source,
+      ClientSettings client,
+      int partitions) {
+    this.options = options;
+    this.console = console;
+    this.stopRequested = stopRequested;
+    this.source = source;
+    this.client = client;
+    this.outputs = new Verifier.Topics(options.outputTopic, options.dlqTopic, options.reviewTopic);
+    this.partitions = partitions;
+    this.producer =
+        new KafkaProducer<>(
+            client.producer(), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * Loads the source, checks that the broker answers and the topics exist (the outputs too when
+   * verifying), and connects.
+   */
+  static LoadRun open(
       ProducerOptions options,
       Map<String, String> env,
       Console console,
-      BooleanSupplier stopRequested) {
-    this.options = options;
-    this.env = env;
-    this.console = console;
-    this.stopRequested = stopRequested;
-  }
-
-  /** Runs the load and returns its figures; stops early, with figures, once stop is requested. */
-  RunReport run() throws IOException, InterruptedException {
-    Source source = loadSource();
+      BooleanSupplier stopRequested)
+      throws IOException, InterruptedException {
+    Source source = loadSource(options, env, console);
     ClientSettings client = ClientSettings.of(options, env);
-    Verifier.Topics outputs =
-        new Verifier.Topics(options.outputTopic, options.dlqTopic, options.reviewTopic);
     List<String> topics = new ArrayList<>(List.of(options.topic));
-    if (options.verify) {
-      topics.addAll(outputs.all());
+    if (options.verifying()) {
+      topics.addAll(
+          new Verifier.Topics(options.outputTopic, options.dlqTopic, options.reviewTopic).all());
     }
     int partitions =
         TopicCheck.partitions(client.common(), topics, client.timeout()).get(options.topic);
-    String id =
-        options.runId != null ? options.runId : UUID.randomUUID().toString().substring(0, 8);
-    long limit =
+    return new LoadRun(options, console, stopRequested, source, client, partitions);
+  }
+
+  /** The run the options describe, when they describe one run (not a rate search). */
+  Plan plan() {
+    long count =
         options.count != null
             ? options.count
             : (options.loop || options.duration != null ? -1 : source.images().count());
+    return new Plan(runId(), options.rate, count, options.duration, options.warmUp);
+  }
+
+  /** {@code --run-id}, or a random one. */
+  String runId() {
+    return options.runId != null ? options.runId : UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Runs the load and returns its figures; stops early, with figures, once stop is requested. */
+  RunReport run(Plan run) throws InterruptedException {
     Malformation.Plan malformed = Malformation.Plan.of(options.malformedFraction);
     var plan =
         new Publisher.Plan(
             options.topic,
-            id,
-            limit,
-            options.duration,
+            run.runId(),
+            run.count(),
+            run.duration(),
             options.partitioning == Partitioning.spread ? partitions : 0,
             malformed);
     Instant startedAt = Instant.now();
-    try (var producer =
-            new KafkaProducer<>(
-                client.producer(), new ByteArraySerializer(), new ByteArraySerializer());
-        Verifier verifier =
-            options.verify ? verifier(client, outputs, id, malformed, source) : null) {
-      if (options.warmUp != null && !options.warmUp.isZero()) {
+    try (Verifier verifier = options.verifying() ? verifier(run.runId(), malformed) : null) {
+      if (run.warmUp() != null && !run.warmUp().isZero()) {
         warmUp(
-            producer,
-            source,
+            run,
             new Publisher.Plan(
                 options.topic,
-                id + "-warmup",
+                run.runId() + "-warmup",
                 -1,
-                options.warmUp,
+                run.warmUp(),
                 plan.partitions(),
                 Malformation.Plan.of(0)));
       }
       Publisher publisher =
-          new Publisher(producer, source.images(), plan, new Pacer(options.rate, Clock.SYSTEM));
+          new Publisher(producer, source.images(), plan, new Pacer(run.rate(), Clock.SYSTEM));
       long startNanos = System.nanoTime();
-      try (Progress progress = new Progress(publisher.stats(), verifier, limit, console)) {
+      try (Progress progress = new Progress(publisher.stats(), verifier, run.count(), console)) {
         publisher.run(stopRequested);
       }
       double seconds = (System.nanoTime() - startNanos) / 1e9;
@@ -121,17 +158,29 @@ final class LoadRun {
         verification = verifier.finish(acknowledged);
       }
       return new RunReport(
-          id, startedAt, source.description(), options.topic, options.rate, sent, verification);
+          run.runId(),
+          startedAt,
+          source.description(),
+          options.topic,
+          run.rate(),
+          sent,
+          verification);
     }
   }
 
-  private void warmUp(KafkaProducer<byte[], byte[]> producer, Source source, Publisher.Plan plan) {
-    console.status("warming up for %d s (unmeasured)".formatted(options.warmUp.toSeconds()));
-    new Publisher(producer, source.images(), plan, new Pacer(options.rate, Clock.SYSTEM))
+  @Override
+  public void close() {
+    producer.close();
+  }
+
+  private void warmUp(Plan run, Publisher.Plan plan) {
+    console.status("warming up for %d s (unmeasured)".formatted(run.warmUp().toSeconds()));
+    new Publisher(producer, source.images(), plan, new Pacer(run.rate(), Clock.SYSTEM))
         .run(stopRequested);
   }
 
-  private Source loadSource() throws IOException {
+  private static Source loadSource(
+      ProducerOptions options, Map<String, String> env, Console console) throws IOException {
     if (options.mix != null) {
       return Source.mix(options.mix, options.seed, options.dataDir, env);
     }
@@ -151,16 +200,11 @@ final class LoadRun {
     return source;
   }
 
-  private Verifier verifier(
-      ClientSettings client,
-      Verifier.Topics outputs,
-      String id,
-      Malformation.Plan malformed,
-      Source source) {
+  private Verifier verifier(String runId, Malformation.Plan malformed) {
     var consumer =
         new KafkaConsumer<>(
             client.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     return new Verifier(
-        consumer, outputs, id, malformed, source::labelOf, source::partOf, Clock.SYSTEM);
+        consumer, outputs, runId, malformed, source::labelOf, source::partOf, Clock.SYSTEM);
   }
 }

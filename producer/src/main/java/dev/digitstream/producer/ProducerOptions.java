@@ -6,6 +6,7 @@ import dev.digitstream.producer.source.Mix;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -184,6 +185,58 @@ final class ProducerOptions {
               + " records) is below this (0-1)")
   Double minAccuracy;
 
+  @Option(
+      names = "--find-max-rate",
+      description =
+          "search for the highest rate the pipeline sustains (open-loop, verified: nothing"
+              + " missing or duplicated, p99 within --p99-objective), one trial of"
+              + " --step-duration per rate, doubling from --min-rate, then bisecting")
+  boolean findMaxRate;
+
+  @Option(
+      names = "--p99-objective",
+      defaultValue = "500ms",
+      converter = DurationConverter.class,
+      description =
+          "with --find-max-rate: the p99 latency from the intended send time a trial must stay"
+              + " within (default: ${DEFAULT-VALUE})")
+  Duration p99Objective;
+
+  @Option(
+      names = "--step-duration",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "with --find-max-rate: how long each trial sends (default: ${DEFAULT-VALUE})")
+  Duration stepDuration;
+
+  @Option(
+      names = "--min-rate",
+      defaultValue = "100",
+      description =
+          "with --find-max-rate: the first rate tried, images/s (default: ${DEFAULT-VALUE})")
+  long minRate;
+
+  @Option(
+      names = "--max-rate",
+      defaultValue = "20000",
+      description =
+          "with --find-max-rate: the highest rate tried, images/s (default: ${DEFAULT-VALUE})")
+  long maxRate;
+
+  @Option(
+      names = "--search-precision",
+      defaultValue = "0.05",
+      description =
+          "with --find-max-rate: stop once the lowest failing rate is within this fraction above"
+              + " the highest passing one (default: ${DEFAULT-VALUE})")
+  double searchPrecision;
+
+  @Option(
+      names = "--max-trials",
+      defaultValue = "20",
+      description = "with --find-max-rate: stop after this many trials (default: ${DEFAULT-VALUE})")
+  int maxTrials;
+
   @Option(names = "--report", description = "also write the figures as JSON to this file")
   Path reportFile;
 
@@ -230,11 +283,64 @@ final class ProducerOptions {
     if (!(malformedFraction >= 0 && malformedFraction <= 1)) {
       throw usage("--malformed-fraction must be within 0..1, got " + malformedFraction);
     }
+    validateSearch();
     if (minAccuracy != null && !verify) {
       throw usage("--min-accuracy needs --verify");
     }
     if (minAccuracy != null && !(minAccuracy >= 0 && minAccuracy <= 1)) {
       throw usage("--min-accuracy must be within 0..1, got " + minAccuracy);
+    }
+  }
+
+  /** Whether the run reads the outputs back: {@code --verify}, or a rate search, which must. */
+  boolean verifying() {
+    return verify || findMaxRate;
+  }
+
+  private void validateSearch() {
+    List<String> searchOptions =
+        List.of(
+            "--p99-objective",
+            "--step-duration",
+            "--min-rate",
+            "--max-rate",
+            "--search-precision",
+            "--max-trials");
+    if (!findMaxRate) {
+      for (String option : searchOptions) {
+        if (given(option)) {
+          throw usage(option + " needs --find-max-rate");
+        }
+      }
+      return;
+    }
+    for (String option : List.of("--rate", "--count", "--duration", "--loop")) {
+      if (given(option)) {
+        throw usage(
+            "--find-max-rate sets the rate and sends --step-duration per trial; "
+                + option
+                + " does not go with it");
+      }
+    }
+    if (minAccuracy != null) {
+      throw usage("--min-accuracy does not go with --find-max-rate");
+    }
+    if (!(p99Objective.toNanos() > 0)) {
+      throw usage("--p99-objective must be positive");
+    }
+    if (!(stepDuration.toNanos() > 0)) {
+      throw usage("--step-duration must be positive");
+    }
+    if (minRate < 1 || maxRate < minRate) {
+      throw usage(
+          "--min-rate and --max-rate must satisfy 1 <= min <= max, got %d and %d"
+              .formatted(minRate, maxRate));
+    }
+    if (!(searchPrecision > 0)) {
+      throw usage("--search-precision must be positive, got " + searchPrecision);
+    }
+    if (maxTrials < 1) {
+      throw usage("--max-trials must be positive, got " + maxTrials);
     }
   }
 

@@ -49,6 +49,20 @@ class ProducerCliTest {
           {"--mix", "test:1", "--dataset", "train"},
           {"--mix", "test:1", "--image-dir", "x"},
           {"--seed", "3"},
+          {"--find-max-rate", "--rate", "500"},
+          {"--find-max-rate", "--count", "1000"},
+          {"--find-max-rate", "--duration", "1m"},
+          {"--find-max-rate", "--loop"},
+          {"--find-max-rate", "--min-accuracy", "0.9"},
+          {"--find-max-rate", "--p99-objective", "0ms"},
+          {"--find-max-rate", "--p99-objective", "soon"},
+          {"--find-max-rate", "--step-duration", "0s"},
+          {"--find-max-rate", "--min-rate", "0"},
+          {"--find-max-rate", "--min-rate", "500", "--max-rate", "400"},
+          {"--find-max-rate", "--search-precision", "0"},
+          {"--find-max-rate", "--max-trials", "0"},
+          {"--p99-objective", "200ms"},
+          {"--max-rate", "5000"},
           {"--no-such-option"}
         }) {
       Result result = run(args);
@@ -67,6 +81,31 @@ class ProducerCliTest {
                 + " 0.950000 (see 'producer --help')");
     assertThat(run("--mix", "test:1", "--dataset", "test").err())
         .contains("--mix replaces --dataset, --images and --image-dir; give one");
+  }
+
+  @Test
+  void findMaxRateSaysWhatDoesNotGoWithIt() {
+    assertThat(run("--find-max-rate", "--rate", "500").err().strip())
+        .isEqualTo(
+            "producer: --find-max-rate sets the rate and sends --step-duration per trial; --rate"
+                + " does not go with it (see 'producer --help')");
+    assertThat(run("--min-rate", "50").err()).contains("--min-rate needs --find-max-rate");
+    assertThat(run("--find-max-rate", "--min-rate", "500", "--max-rate", "400").err())
+        .contains("--min-rate and --max-rate must satisfy 1 <= min <= max, got 500 and 400");
+  }
+
+  @Test
+  void helpDescribesTheRateSearch() {
+    Result result = run("--help");
+    assertThat(result.code()).isZero();
+    assertThat(result.out())
+        .contains("--find-max-rate")
+        .contains("--p99-objective")
+        .contains("--step-duration")
+        .contains("--min-rate")
+        .contains("--max-rate")
+        .contains("--search-precision")
+        .contains("--max-trials");
   }
 
   @Test

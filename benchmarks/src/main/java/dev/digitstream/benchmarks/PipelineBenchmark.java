@@ -52,10 +52,12 @@ public final class PipelineBenchmark {
   private static final int THREADS = 2;
   private static final int WARM_UP_IMAGES = Integer.getInteger("benchmark.warmUp", 20_000);
   private static final int BACKLOG_IMAGES = Integer.getInteger("benchmark.backlog", 60_000);
+  private static final int FIRST_SECONDS = 10;
   static final String GUARANTEE =
       System.getProperty("benchmark.env.PROCESSING_GUARANTEE", "exactly_once_v2");
 
   private final Bench.Report report = new Bench.Report();
+  private double inferenceCpuPerImage;
 
   private PipelineBenchmark() {}
 
@@ -79,10 +81,18 @@ public final class PipelineBenchmark {
         System.getProperty("java.version"));
     report.print("model: %s", model);
 
+    CpuTimes cpuBefore = CpuTimes.of(ProcessHandle.current().pid());
     double ceiling = inferenceCeiling(ModelFiles.load(model), test);
+    CpuTimes cpu = CpuTimes.of(ProcessHandle.current().pid()).minus(cpuBefore);
+    // CPU seconds per image: the cores the workers kept busy over the images they did per second
+    inferenceCpuPerImage = cpu.processSeconds() / cpu.wallSeconds() / ceiling;
     report.print(
-        "in-process inference ceiling, %d threads x batch %d: %,.0f images/s",
-        THREADS, BATCH, ceiling);
+        "in-process inference ceiling, %d threads x batch %d: %,.0f images/s, CPU per image %.0f us (%.2f cores busy)",
+        THREADS,
+        BATCH,
+        ceiling,
+        inferenceCpuPerImage * 1e6,
+        cpu.processSeconds() / cpu.wallSeconds());
 
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String latencyRates = System.getProperty("benchmark.latencyRates", "");
@@ -99,6 +109,7 @@ public final class PipelineBenchmark {
           "per-record baseline (Kafka Streams mapValues, one model call per record, 1 thread, %s): %,.0f images/s",
           GUARANTEE, baseline);
       for (int partitions : partitionCounts()) {
+        coldStart(kafka, model, partitions, train);
         double max = drainBacklog(kafka, model, partitions, train);
         report.print(
             "end to end, %d partition(s), %s, draining %,d images: %,.0f images/s = %.0f %% of the ceiling, %.1fx the per-record baseline",
@@ -208,8 +219,74 @@ public final class PipelineBenchmark {
           Runtime.getRuntime().availableProcessors(),
           cpu.processSeconds() / cpu.wallSeconds(),
           cpu.machineSeconds() / cpu.wallSeconds());
+      double appCpuPerImage = cpu.processSeconds() / seen;
+      report.print(
+          "  backlog %d partition(s): stream-app CPU per image %.0f us = %.2fx in-process inference at batch %d",
+          partitions, appCpuPerImage * 1e6, appCpuPerImage / inferenceCpuPerImage, BATCH);
       report.print("  stream-app peak RSS: %,d MB", ProcStats.peakRssKb(app.pid()) / 1024);
       return (seen - 1) / seconds;
+    }
+  }
+
+  /**
+   * A freshly started stream-app, not warmed up by the benchmark, drains a backlog sent before it
+   * started: its throughput in the first {@link #FIRST_SECONDS} s after it said ready against the
+   * rest of the drain (readiness should mean steady speed from the first record).
+   */
+  private void coldStart(EmbeddedKafka kafka, Path model, int partitions, LabelledImages images)
+      throws Exception {
+    Topics topics = Topics.create(kafka, partitions);
+    int count = 2 * BACKLOG_IMAGES;
+    produce(kafka, topics.input(), images, count);
+    try (var consumer = consumer(kafka, topics.output())) {
+      while (consumer.assignment().isEmpty()) { // joined before the app starts: no join delay
+        consumer.poll(Duration.ofMillis(100));
+      }
+      try (StreamAppProcess app = startApp(kafka, model, topics, "cold-" + partitions)) {
+        long ready = System.nanoTime();
+        long firstWindowEnd = ready + TimeUnit.SECONDS.toNanos(FIRST_SECONDS);
+        long deadline = ready + TimeUnit.SECONDS.toNanos(300);
+        int[] perSecond = new int[300];
+        int first = 0;
+        int seen = 0;
+        long firstAt = 0;
+        long last = ready;
+        while (seen < count && System.nanoTime() < deadline) {
+          int polled = consumer.poll(Duration.ofMillis(100)).count();
+          long now = System.nanoTime();
+          if (now <= firstWindowEnd) {
+            first += polled;
+          }
+          if (polled > 0) {
+            firstAt = firstAt == 0 ? now : firstAt;
+            last = now;
+            perSecond[(int) Math.min(299, (now - ready) / 1_000_000_000L)] += polled;
+          }
+          seen += polled;
+        }
+        Bench.check(
+            seen >= count && last > firstWindowEnd,
+            "cold start %d partition(s): %,d of %,d predictions in 5 minutes; see %s",
+            partitions,
+            seen,
+            count,
+            app.log());
+        double firstRate = first / (double) FIRST_SECONDS;
+        double steadyRate = (seen - first) / ((last - firstWindowEnd) / 1e9);
+        report.print(
+            "cold start, %d partition(s), %s, %,d images waiting: %,.0f images/s in the first %d s after ready, %,.0f after: first %d s at %.0f %% of steady",
+            partitions,
+            GUARANTEE,
+            count,
+            firstRate,
+            FIRST_SECONDS,
+            steadyRate,
+            FIRST_SECONDS,
+            100 * firstRate / steadyRate);
+        report.print(
+            "  cold start %d partition(s): first prediction %.1f s after ready; predictions in each of the first 15 s: %s",
+            partitions, (firstAt - ready) / 1e9, Arrays.toString(Arrays.copyOf(perSecond, 15)));
+      }
     }
   }
 
@@ -246,6 +323,8 @@ public final class PipelineBenchmark {
           1000
               * AppScrape.delta(before, after, "digitstream_end_to_end_latency_seconds_sum")
               / AppScrape.delta(before, after, "digitstream_end_to_end_latency_seconds_count"));
+      report.print("  batches: %s", AppScrape.batchSizes(before, after));
+      report.print("  %s", AppScrape.stepTimes(before, after));
       report.print(
           "end-to-end latency at %,d images/s (%s), %d partition(s), %s: p50 %d ms, p90 %d ms, p99 %d ms, p99.9 %d ms, max %d ms (%d samples)",
           rate,

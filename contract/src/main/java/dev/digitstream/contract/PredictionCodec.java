@@ -1,7 +1,9 @@
 package dev.digitstream.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -11,7 +13,12 @@ import java.io.UncheckedIOException;
  */
 public final class PredictionCodec {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Floats are written by Jackson's Schubfach writer, not {@code Float.toString}: the same shortest
+   * decimal that reads back as the same float, at a fraction of the cost (ten per prediction).
+   */
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
   private PredictionCodec() {}
 

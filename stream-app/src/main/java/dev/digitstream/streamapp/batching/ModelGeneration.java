@@ -19,6 +19,10 @@ import java.util.function.Supplier;
 public final class ModelGeneration {
 
   private final ModelMetadata metadata;
+
+  /** Enough calls for the JIT to compile what every call runs (C1 compiles after about 200). */
+  private static final int JIT_WARM_UP_CALLS = 1_000;
+
   private final BlockingQueue<BatchClassifier> warmed;
   private final Supplier<BatchClassifier> fallback;
 
@@ -52,6 +56,12 @@ public final class ModelGeneration {
   private static BatchClassifier warmedUp(LoadedModel model, int maxBatch) {
     BatchClassifier classifier = new BatchClassifier(model, maxBatch);
     byte[] blank = new byte[ImageRecord.SIZE];
+    // Single images, cheap, until the JIT has compiled the Java side of inference (DL4J's layers,
+    // workspaces, our pre- and postprocessing): interpreted, it slowed the first seconds of
+    // serving.
+    for (int i = 0; i < JIT_WARM_UP_CALLS; i++) {
+      classifier.classify(List.of(blank));
+    }
     for (int size = 1; ; size = Math.min(maxBatch, size * 2)) {
       classifier.classify(Collections.nCopies(size, blank));
       if (size == maxBatch) {

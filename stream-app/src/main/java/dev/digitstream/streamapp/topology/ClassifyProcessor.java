@@ -15,6 +15,8 @@ import dev.digitstream.streamapp.review.ReviewPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
@@ -91,6 +93,13 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   private final ArrayDeque<Ready> ready = new ArrayDeque<>();
   private final ArrayDeque<Long> held = new ArrayDeque<>();
   private final ArrayDeque<Emitted> awaitingCommit = new ArrayDeque<>();
+
+  /**
+   * The store's entries that are in the batch or computed and not yet emitted, as objects: emitting
+   * takes them from here instead of reading and decoding them from the store again.
+   */
+  private final Map<Long, PendingRecord> inFlight = new HashMap<>();
+
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<Long, PendingRecord> store;
   private CommitCounter commits;
@@ -179,6 +188,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       }
       long sequence = nextSequence++;
       store.put(sequence, pending);
+      inFlight.put(sequence, pending);
       stored(1);
       return sequence;
     } catch (KafkaException e) {
@@ -223,7 +233,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       while (pending.hasNext()) {
         KeyValue<Long, PendingRecord> entry = pending.next();
         nextSequence = Math.max(nextSequence, entry.key + 1);
-        batcher.add(this, entry.key, entry.value.value(), labelOf(entry.value.headers()));
+        batch(entry.key, entry.value);
         restored++;
       }
     }
@@ -286,9 +296,13 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     }
     Long sequence;
     while ((sequence = held.poll()) != null) {
-      PendingRecord pending = store.get(sequence);
-      batcher.add(this, sequence, pending.value(), labelOf(pending.headers()));
+      batch(sequence, store.get(sequence));
     }
+  }
+
+  private void batch(long sequence, PendingRecord pending) {
+    inFlight.put(sequence, pending);
+    batcher.add(this, sequence, pending.value(), labelOf(pending.headers()));
   }
 
   private void emitReady() {
@@ -298,6 +312,10 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     long now = batchers.nowMs();
     Ready done;
     while ((done = ready.poll()) != null) {
+      PendingRecord pending = inFlight.remove(done.sequence());
+      if (pending == null) {
+        throw new IllegalStateException("no pending record for sequence " + done.sequence());
+      }
       if (mustHold(done.decision(), now)) {
         held.add(done.sequence());
         batchers.unsettled().decrementAndGet();
@@ -306,10 +324,6 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       if (done.decision() > decisionSeen) {
         decisionSeen = done.decision();
         decisions.put(DECISION_KEY, decisionSeen);
-      }
-      PendingRecord pending = store.get(done.sequence());
-      if (pending == null) {
-        throw new IllegalStateException("no pending record for sequence " + done.sequence());
       }
       Prediction prediction = done.prediction();
       Headers headers = new RecordHeaders(pending.headers().toArray());
@@ -407,6 +421,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     }
     batchers.unsettled().addAndGet(-(ready.size() + awaitingCommit.size()));
     ready.clear();
+    inFlight.clear();
     awaitingCommit.clear();
     held.clear(); // still in the store: whoever runs the task next classifies them
     batchers.stored().addAndGet(-storedHere);

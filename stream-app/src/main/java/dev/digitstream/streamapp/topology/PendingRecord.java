@@ -1,12 +1,13 @@
 package dev.digitstream.streamapp.topology;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -35,8 +36,7 @@ record PendingRecord(byte[] key, byte[] value, Headers headers, long timestamp) 
     int size = 1 + Long.BYTES + Integer.BYTES * 3 + length(key) + length(value);
     for (Header h : headers) {
       // not Utils.utf8Length: it counts some strings longer than String.getBytes encodes them
-      size +=
-          Integer.BYTES * 2 + h.key().getBytes(StandardCharsets.UTF_8).length + length(h.value());
+      size += Integer.BYTES * 2 + h.key().getBytes(UTF_8).length + length(h.value());
     }
     return size;
   }
@@ -55,28 +55,24 @@ record PendingRecord(byte[] key, byte[] value, Headers headers, long timestamp) 
       if (r == null) {
         return null;
       }
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(r.serializedSize());
-      try (DataOutputStream out = new DataOutputStream(bytes)) {
-        out.writeByte(FORMAT);
-        out.writeLong(r.timestamp());
-        writeBytes(out, r.key());
-        writeBytes(out, r.value());
-        Header[] headers = r.headers().toArray();
-        out.writeInt(headers.length);
-        for (Header h : headers) {
-          writeBytes(out, h.key().getBytes(StandardCharsets.UTF_8));
-          writeBytes(out, h.value());
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      ByteBuffer out = ByteBuffer.allocate(r.serializedSize());
+      out.put((byte) FORMAT);
+      out.putLong(r.timestamp());
+      writeBytes(out, r.key());
+      writeBytes(out, r.value());
+      Header[] headers = r.headers().toArray();
+      out.putInt(headers.length);
+      for (Header h : headers) {
+        writeBytes(out, h.key().getBytes(UTF_8));
+        writeBytes(out, h.value());
       }
-      return bytes.toByteArray();
+      return out.array();
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-      out.writeInt(b == null ? -1 : b.length);
+    private static void writeBytes(ByteBuffer out, byte[] b) {
+      out.putInt(b == null ? -1 : b.length);
       if (b != null) {
-        out.write(b);
+        out.put(b);
       }
     }
   }
@@ -87,30 +83,47 @@ record PendingRecord(byte[] key, byte[] value, Headers headers, long timestamp) 
       if (data == null) {
         return null;
       }
-      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-        int format = in.readByte();
+      ByteBuffer in = ByteBuffer.wrap(data);
+      try {
+        int format = in.get();
         if (format != FORMAT && format != FORMAT_1) {
           throw new IllegalStateException("unknown pending-record format " + format);
         }
-        long timestamp = in.readLong();
+        long timestamp = in.getLong();
         byte[] key = readBytes(in);
         byte[] value = readBytes(in);
-        int count = in.readInt();
+        int count = in.getInt();
         Headers headers = new RecordHeaders();
         for (int i = 0; i < count; i++) {
           String name =
-              format == FORMAT_1 ? in.readUTF() : new String(readBytes(in), StandardCharsets.UTF_8);
+              format == FORMAT_1 ? readModifiedUtf8(in) : new String(readBytes(in), UTF_8);
           headers.add(name, readBytes(in));
         }
         return new PendingRecord(key, value, headers, timestamp);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      } catch (BufferUnderflowException e) {
+        throw new IllegalStateException("truncated or corrupt pending record", e);
       }
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
-      int length = in.readInt();
-      return length < 0 ? null : in.readNBytes(length);
+    private static byte[] readBytes(ByteBuffer in) {
+      int length = in.getInt();
+      if (length < 0) {
+        return null;
+      }
+      byte[] b = new byte[length];
+      in.get(b);
+      return b;
+    }
+
+    /** Format 1's header keys: {@code DataOutput.writeUTF}, read back by its counterpart. */
+    private static String readModifiedUtf8(ByteBuffer in) {
+      byte[] encoded = new byte[2 + Short.toUnsignedInt(in.getShort(in.position()))];
+      in.get(encoded);
+      try {
+        return new DataInputStream(new ByteArrayInputStream(encoded)).readUTF();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }

@@ -13,7 +13,7 @@ final class AppScrape {
   /** Batch count, mean size and size distribution by flush reason, from the app's histogram. */
   static String batchSizes(String before, String after) {
     StringBuilder out = new StringBuilder();
-    for (String reason : List.of("size", "delay", "shutdown")) {
+    for (String reason : List.of("size", "delay", "target", "shutdown")) {
       double count =
           delta(before, after, "digitstream_batch_size_count{reason=\"" + reason + "\"}");
       double sum = delta(before, after, "digitstream_batch_size_sum{reason=\"" + reason + "\"}");
@@ -25,7 +25,7 @@ final class AppScrape {
     Matcher buckets =
         Pattern.compile("(?m)^(digitstream_batch_size_bucket\\{([^}]*)\\}) ").matcher(after);
     Pattern le = Pattern.compile("le=\"([^\"]+)\"");
-    Pattern reason = Pattern.compile("reason=\"(size|delay)\"");
+    Pattern reason = Pattern.compile("reason=\"(size|delay|target)\"");
     StringBuilder hist = new StringBuilder("cumulative le:");
     while (buckets.find()) {
       Matcher bound = le.matcher(buckets.group(2));

@@ -15,6 +15,9 @@ import dev.digitstream.model.ModelFiles;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.model.Throughput;
 import dev.digitstream.testsupport.StreamAppProcess;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,25 +28,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * The stream-app through a real broker, in one run on one machine: the in-process inference
- * ceiling; the per-record baseline ({@link PerRecordBaseline}); with 1 and 12 input partitions,
- * end-to-end throughput draining a backlog (the stream-app as its own JVM, exactly-once), with its
- * batch sizes, step times and CPU use; end-to-end latency at 25, 50 and 90 % of that maximum
- * (open-loop); batch sizes at 2,000 images/s; the stream-app's peak RSS. Each stream-app is warmed
- * up on 20,000 images before it is measured. Results go to stdout, one line each ({@code
+ * The stream-app through a real broker, in one run on one machine: the in-process inference ceiling
+ * and its CPU per image; the per-record baseline ({@link PerRecordBaseline}); with 1 and 12 input
+ * partitions, a cold start (a backlog waiting when the app starts: its first 10 s after ready
+ * against the rest) and the drain of a backlog by a warmed-up app (the stream-app as its own JVM),
+ * with its batch sizes, step times, CPU per image and peak RSS, with fixed batching and with the
+ * latency target; then for each guarantee, 1 partition, the maximum sustainable rate as {@code
+ * producer --find-max-rate} finds it, and end-to-end latency (open-loop) at half of it, with fixed
+ * batching and with the latency target. Results go to stdout, one line each ({@code
  * ./run-benchmarks} parses them).
  *
  * <p>{@code MODEL_PATH} names the model (default: the newest under models/), {@code MNIST_DIR} the
  * images. System properties: {@code benchmark.partitions} (default 1,12), {@code
- * benchmark.backlogOnly=true}, {@code benchmark.latencyRates=2500,5000} (only latency at those
- * fixed rates, 1 partition), {@code benchmark.broker=true} (only the broker's own round trip),
- * {@code benchmark.env.NAME=value} (a setting passed to the stream-app); and sizes, for a quick
- * check that it runs: {@code benchmark.batch} (128), {@code benchmark.backlog} (60,000 images),
- * {@code benchmark.warmUp} (20,000), {@code benchmark.baselineImages} (5,000), {@code
+ * benchmark.backlogOnly=true} (no maximum-rate search or latency), {@code
+ * benchmark.latencyRates=2500,5000} (only latency at those fixed rates, 1 partition), {@code
+ * benchmark.latencyTarget} (50 ms), {@code benchmark.objective} (the search's p99 objective,
+ * 500ms), {@code benchmark.broker=true} (only the broker's own round trip), {@code
+ * benchmark.env.NAME=value} (a setting passed to the stream-app); and sizes, for a quick check that
+ * it runs: {@code benchmark.batch} (128), {@code benchmark.backlog} (60,000 images; the cold start
+ * twice that), {@code benchmark.warmUp} (20,000), {@code benchmark.baselineImages} (5,000), {@code
  * benchmark.ceilingSeconds} (10), {@code benchmark.latencySeconds} (15).
  */
 public final class PipelineBenchmark {
@@ -53,6 +62,10 @@ public final class PipelineBenchmark {
   private static final int WARM_UP_IMAGES = Integer.getInteger("benchmark.warmUp", 20_000);
   private static final int BACKLOG_IMAGES = Integer.getInteger("benchmark.backlog", 60_000);
   private static final int FIRST_SECONDS = 10;
+  private static final int TARGET_MS = Integer.getInteger("benchmark.latencyTarget", 50);
+  private static final String OBJECTIVE = System.getProperty("benchmark.objective", "500ms");
+  private static final Pattern MAXIMUM =
+      Pattern.compile("^maximum sustainable rate: ([0-9,]+) images/s");
   static final String GUARANTEE =
       System.getProperty("benchmark.env.PROCESSING_GUARANTEE", "exactly_once_v2");
 
@@ -98,7 +111,7 @@ public final class PipelineBenchmark {
       String latencyRates = System.getProperty("benchmark.latencyRates", "");
       if (!latencyRates.isEmpty()) { // latency at fixed rates only, 1 partition
         for (String rate : latencyRates.split(",")) {
-          latencyAt(kafka, model, 1, test, Integer.parseInt(rate.trim()), "fixed rate");
+          latencyAt(kafka, model, test, Integer.parseInt(rate.trim()), "fixed rate", Map.of());
         }
         return;
       }
@@ -108,26 +121,101 @@ public final class PipelineBenchmark {
       report.print(
           "per-record baseline (Kafka Streams mapValues, one model call per record, 1 thread, %s): %,.0f images/s",
           GUARANTEE, baseline);
+      Map<String, String> target = Map.of("LATENCY_TARGET_MS", Integer.toString(TARGET_MS));
       for (int partitions : partitionCounts()) {
         coldStart(kafka, model, partitions, train);
-        double max = drainBacklog(kafka, model, partitions, train);
+        double max = drainBacklog(kafka, model, partitions, train, Map.of());
         report.print(
             "end to end, %d partition(s), %s, draining %,d images: %,.0f images/s = %.0f %% of the ceiling, %.1fx the per-record baseline",
             partitions, GUARANTEE, BACKLOG_IMAGES, max, 100 * max / ceiling, max / baseline);
-        if (Boolean.getBoolean("benchmark.backlogOnly")) {
-          continue;
-        }
-        for (double share : new double[] {0.25, 0.5, 0.9}) {
-          latencyAt(
-              kafka,
-              model,
-              partitions,
-              test,
-              (int) (max * share),
-              "%.0f %% of the maximum rate".formatted(100 * share));
-        }
-        batchSizesAt(kafka, model, partitions, test, 2_000);
+        double targeted = drainBacklog(kafka, model, partitions, train, target);
+        report.print(
+            "end to end, %d partition(s), %s, latency target %d ms, draining %,d images: %,.0f images/s = %.0f %% of the fixed setting's",
+            partitions, GUARANTEE, TARGET_MS, BACKLOG_IMAGES, targeted, 100 * targeted / max);
       }
+      if (Boolean.getBoolean("benchmark.backlogOnly")) {
+        return;
+      }
+      for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
+        Map<String, String> fixed = Map.of("PROCESSING_GUARANTEE", guarantee);
+        int max = maxSustainableRate(kafka, model, fixed);
+        Map<String, String> withTarget = new HashMap<>(fixed);
+        withTarget.putAll(target);
+        latencyAt(kafka, model, test, max / 2, "50 % of the maximum, fixed batching", fixed);
+        latencyAt(
+            kafka,
+            model,
+            test,
+            max / 2,
+            "50 %% of the maximum, latency target %d ms".formatted(TARGET_MS),
+            withTarget);
+      }
+    }
+  }
+
+  /**
+   * The highest rate a stream-app (1 partition) sustains with p99 within {@link #OBJECTIVE} and
+   * nothing missing, as {@code producer --find-max-rate} finds it (the producer as users run it, in
+   * its own JVM). Its trial lines go to the report.
+   */
+  private int maxSustainableRate(EmbeddedKafka kafka, Path model, Map<String, String> settings)
+      throws Exception {
+    Topics topics = Topics.create(kafka, 1);
+    String guarantee = settings.get("PROCESSING_GUARANTEE");
+    try (StreamAppProcess app = startApp(kafka, model, topics, "max-rate", settings)) {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process producer =
+          new ProcessBuilder(
+                  java,
+                  "-jar",
+                  "producer/target/producer.jar",
+                  "-b",
+                  kafka.bootstrapServers(),
+                  "-t",
+                  topics.input(),
+                  "--output-topic",
+                  topics.output(),
+                  "--dlq-topic",
+                  topics.dlq(),
+                  "--review-topic",
+                  "",
+                  "--malformed-fraction",
+                  "0",
+                  "--find-max-rate",
+                  "--p99-objective",
+                  OBJECTIVE,
+                  "--min-rate",
+                  "500",
+                  "--max-rate",
+                  "16000",
+                  "--warm-up",
+                  "10s")
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      int max = -1;
+      try (var lines =
+          new BufferedReader(
+              new InputStreamReader(producer.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          Matcher found = MAXIMUM.matcher(line);
+          if (found.find()) {
+            max = Integer.parseInt(found.group(1).replace(",", ""));
+          }
+          if (!line.isBlank()) {
+            report.print("  max-rate search, %s: %s", guarantee, line.strip());
+          }
+        }
+      }
+      Bench.check(
+          producer.waitFor() == 0 && max > 0,
+          "producer --find-max-rate (%s) found no sustainable rate; see %s",
+          guarantee,
+          app.log());
+      report.print(
+          "maximum sustainable rate, 1 partition, %s (producer --find-max-rate, p99 <= %s, 0 missing): %,d images/s",
+          guarantee, OBJECTIVE, max);
+      return max;
     }
   }
 
@@ -189,9 +277,14 @@ public final class PipelineBenchmark {
    * committed prediction. Batch sizes, step times and CPU use are those of the measured drain only.
    */
   private double drainBacklog(
-      EmbeddedKafka kafka, Path model, int partitions, LabelledImages images) throws Exception {
+      EmbeddedKafka kafka,
+      Path model,
+      int partitions,
+      LabelledImages images,
+      Map<String, String> settings)
+      throws Exception {
     Topics topics = Topics.create(kafka, partitions);
-    try (StreamAppProcess app = startApp(kafka, model, topics, "backlog-" + partitions);
+    try (StreamAppProcess app = startApp(kafka, model, topics, "backlog-" + partitions, settings);
         var consumer = consumer(kafka, topics.output())) {
       warmUp(kafka, topics, images, consumer);
       String before = app.scrape();
@@ -265,12 +358,18 @@ public final class PipelineBenchmark {
           seen += polled;
         }
         Bench.check(
-            seen >= count && last > firstWindowEnd,
+            seen >= count,
             "cold start %d partition(s): %,d of %,d predictions in 5 minutes; see %s",
             partitions,
             seen,
             count,
             app.log());
+        if (last <= firstWindowEnd) { // a backlog too small for the comparison (a quick check)
+          report.print(
+              "cold start, %d partition(s): all %,d images within the first %d s",
+              partitions, count, FIRST_SECONDS);
+          return;
+        }
         double firstRate = first / (double) FIRST_SECONDS;
         double steadyRate = (seen - first) / ((last - firstWindowEnd) / 1e9);
         report.print(
@@ -290,16 +389,18 @@ public final class PipelineBenchmark {
     }
   }
 
+  /** End-to-end latency at {@code rate}, open-loop, 1 partition, with these app settings. */
   private void latencyAt(
       EmbeddedKafka kafka,
       Path model,
-      int partitions,
       LabelledImages images,
       int rate,
-      String label)
+      String label,
+      Map<String, String> settings)
       throws Exception {
-    Topics topics = Topics.create(kafka, partitions);
-    try (StreamAppProcess app = startApp(kafka, model, topics, "latency-" + partitions);
+    Topics topics = Topics.create(kafka, 1);
+    String guarantee = settings.getOrDefault("PROCESSING_GUARANTEE", GUARANTEE);
+    try (StreamAppProcess app = startApp(kafka, model, topics, "latency", settings);
         var consumer = consumer(kafka, topics.output())) {
       warmUp(kafka, topics, images, consumer);
       String before = app.scrape();
@@ -308,11 +409,16 @@ public final class PipelineBenchmark {
       Histogram latencies = new Histogram(60_000, 3);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       int seen = 0;
+      long[] worstBySecond = new long[600];
+      long startMs = System.currentTimeMillis();
       while (seen < count && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
           long now = System.currentTimeMillis();
           if (seen++ >= count / 5) { // skip the first fifth: warm-up
-            latencies.recordValue(Math.max(0, now - r.timestamp()));
+            long latency = Math.max(0, now - r.timestamp());
+            latencies.recordValue(latency);
+            int second = (int) Math.min(599, (r.timestamp() - startMs) / 1000);
+            worstBySecond[second] = Math.max(worstBySecond[second], latency);
           }
         }
       }
@@ -324,39 +430,21 @@ public final class PipelineBenchmark {
               * AppScrape.delta(before, after, "digitstream_end_to_end_latency_seconds_sum")
               / AppScrape.delta(before, after, "digitstream_end_to_end_latency_seconds_count"));
       report.print("  batches: %s", AppScrape.batchSizes(before, after));
+      report.print(
+          "  worst latency by second of sending: %s",
+          Arrays.toString(Arrays.copyOf(worstBySecond, count / rate)));
       report.print("  %s", AppScrape.stepTimes(before, after));
       report.print(
-          "end-to-end latency at %,d images/s (%s), %d partition(s), %s: p50 %d ms, p90 %d ms, p99 %d ms, p99.9 %d ms, max %d ms (%d samples)",
+          "end-to-end latency at %,d images/s (%s), 1 partition, %s: p50 %d ms, p90 %d ms, p99 %d ms, p99.9 %d ms, max %d ms (%d samples)",
           rate,
           label,
-          partitions,
-          GUARANTEE,
+          guarantee,
           latencies.getValueAtPercentile(50),
           latencies.getValueAtPercentile(90),
           latencies.getValueAtPercentile(99),
           latencies.getValueAtPercentile(99.9),
           latencies.getMaxValue(),
           latencies.getTotalCount());
-    }
-  }
-
-  private void batchSizesAt(
-      EmbeddedKafka kafka, Path model, int partitions, LabelledImages images, int rate)
-      throws Exception {
-    Topics topics = Topics.create(kafka, partitions);
-    try (StreamAppProcess app = startApp(kafka, model, topics, "batches-" + partitions);
-        var consumer = consumer(kafka, topics.output())) {
-      int count = rate * 10;
-      Thread producer = openLoop(kafka, topics.input(), images, count, rate);
-      producer.join();
-      int seen = 0;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (seen < count && System.nanoTime() < deadline) {
-        seen += consumer.poll(Duration.ofMillis(100)).count();
-      }
-      report.print(
-          "batch sizes at %,d images/s, %d partition(s): %s",
-          rate, partitions, AppScrape.batchSizes("", app.scrape()));
     }
   }
 

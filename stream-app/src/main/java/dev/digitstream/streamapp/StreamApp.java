@@ -1,5 +1,6 @@
 package dev.digitstream.streamapp;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.registry.ModelEvents;
@@ -24,6 +25,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -67,6 +69,16 @@ public final class StreamApp implements AutoCloseable {
     this.follower = follower;
   }
 
+  /** Whether the JIT stops at C1, as the stream-app is meant to run (docs/stream-app.md). */
+  private static boolean c1Only() {
+    HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+    try {
+      return vm != null && "1".equals(vm.getVMOption("TieredStopAtLevel").getValue());
+    } catch (IllegalArgumentException e) { // not HotSpot
+      return true;
+    }
+  }
+
   /**
    * Loads and warms the model, checks the topics, and starts consuming.
    *
@@ -84,6 +96,12 @@ public final class StreamApp implements AutoCloseable {
         model.metadata().testAccuracy(),
         initial.source(),
         Nd4jRuntime.oneDnnAvailable());
+    if (!c1Only()) {
+      LOG.info(
+          "JIT: the JVM's full tiered compilation; -XX:TieredStopAtLevel=1 (C1 only) gave a faster"
+              + " first minute and less CPU per image in our measurements (docs/stream-app.md,"
+              + " \"Running it\")");
+    }
     ModelGeneration served =
         ModelGeneration.warmedUp(model, requested.streamThreads(), requested.batchMaxSize());
     Topics.Cluster cluster;
@@ -115,7 +133,7 @@ public final class StreamApp implements AutoCloseable {
         Batchers.withSystemClocks(
             served,
             initial.decision(),
-            config.batchMaxDelayMs(),
+            config.batchTiming(),
             metrics.batches(),
             config.review(),
             metrics.review().drift());

@@ -41,7 +41,7 @@ public final class StreamAppProcess implements AutoCloseable {
     Path log = logs.resolve(logName + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
-        new ProcessBuilder(java, "-Xmx1g", "-jar", JAR.toString())
+        new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xmx1g", "-jar", JAR.toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     Map<String, String> all = new HashMap<>(env);

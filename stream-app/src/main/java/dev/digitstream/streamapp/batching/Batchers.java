@@ -18,7 +18,7 @@ public final class Batchers {
 
   private volatile Serving serving;
   private volatile Shadow shadow;
-  private final long maxDelayMs;
+  private final BatchTiming timing;
   private final BatchMetrics metrics;
   private final ReviewPolicy review;
   private final DriftMonitor drift;
@@ -41,14 +41,14 @@ public final class Batchers {
   public Batchers(
       ModelGeneration served,
       long decision,
-      long maxDelayMs,
+      BatchTiming timing,
       BatchMetrics metrics,
       ReviewPolicy review,
       DriftMonitor drift,
       LongSupplier wallClockMs,
       LongSupplier monotonicMs) {
     this.serving = new Serving(served, decision);
-    this.maxDelayMs = maxDelayMs;
+    this.timing = timing;
     this.metrics = metrics;
     this.review = review;
     this.drift = drift;
@@ -60,14 +60,14 @@ public final class Batchers {
   public static Batchers withSystemClocks(
       ModelGeneration served,
       long decision,
-      long maxDelayMs,
+      BatchTiming timing,
       BatchMetrics metrics,
       ReviewPolicy review,
       DriftMonitor drift) {
     return new Batchers(
         served,
         decision,
-        maxDelayMs,
+        timing,
         metrics,
         review,
         drift,
@@ -81,7 +81,14 @@ public final class Batchers {
         Thread.currentThread(),
         t ->
             new ThreadBatcher(
-                this::serving, this::shadow, maxDelayMs, metrics, review, drift, monotonicMs));
+                this::serving,
+                this::shadow,
+                timing,
+                metrics,
+                review,
+                drift,
+                monotonicMs,
+                wallClockMs));
   }
 
   /** Which predictions go to review. */

@@ -6,6 +6,8 @@ public enum FlushReason {
   SIZE,
   /** Its oldest image waited the maximum delay. */
   DELAY,
+  /** Waiting longer would make an image miss the latency target ({@link FlushPolicy}). */
+  TARGET,
   /** The application is shutting down and drains what it holds. */
   SHUTDOWN;
 

@@ -28,6 +28,9 @@ public final class ThreadBatcher {
 
   private record Entry(PredictionSink owner, long sequence, byte[] image, int label) {}
 
+  /** No image in the batch can still make the latency target. */
+  private static final long NONE_IN_TIME = Long.MAX_VALUE;
+
   private final Supplier<Serving> served;
   private final Supplier<Shadow> shadowed;
   private final ReviewPolicy review;
@@ -45,7 +48,7 @@ public final class ThreadBatcher {
   private final Map<ModelGeneration, BatchClassifier> copies = new IdentityHashMap<>();
 
   private final int maxSize;
-  private final long maxDelayMs;
+  private final FlushPolicy policy;
   private final BatchMetrics metrics;
   private final List<Entry> entries;
   private final List<byte[]> images;
@@ -54,7 +57,11 @@ public final class ThreadBatcher {
   private final boolean[] outOfDistribution;
   private final AtomicInteger pending = new AtomicInteger();
   private final LongSupplier monotonicMs;
+  private final LongSupplier wallClockMs;
   private long oldestMs;
+
+  /** The earliest input timestamp of the images that can still make the latency target. */
+  private long oldestInTimeMs = NONE_IN_TIME;
 
   /**
    * @param served the model served now and its decision, looked at before each batch
@@ -64,15 +71,17 @@ public final class ThreadBatcher {
    * @param drift where each batch's triage is counted
    * @param monotonicMs a monotonic clock in milliseconds, read afresh on each call: a wall clock
    *     stepped back would hold delay flushes until it caught up
+   * @param wallClockMs the clock of the images' input timestamps, for the latency target
    */
   public ThreadBatcher(
       Supplier<Serving> served,
       Supplier<Shadow> shadowed,
-      long maxDelayMs,
+      BatchTiming timing,
       BatchMetrics metrics,
       ReviewPolicy review,
       DriftMonitor drift,
-      LongSupplier monotonicMs) {
+      LongSupplier monotonicMs,
+      LongSupplier wallClockMs) {
     this.served = served;
     this.shadowed = shadowed;
     this.review = review;
@@ -81,8 +90,9 @@ public final class ThreadBatcher {
     this.classifier = copyOf(generation);
     this.triage = review.triageFor(generation.metadata());
     this.monotonicMs = monotonicMs;
+    this.wallClockMs = wallClockMs;
     this.maxSize = classifier.maxBatch();
-    this.maxDelayMs = maxDelayMs;
+    this.policy = new FlushPolicy(maxSize, timing);
     this.metrics = metrics;
     this.entries = new ArrayList<>(maxSize);
     this.images = new ArrayList<>(maxSize);
@@ -92,11 +102,13 @@ public final class ThreadBatcher {
   }
 
   /**
-   * Adds an image; runs the batch when it is full.
+   * Adds an image; runs the batch when it is full, or due by the latency target.
    *
    * @param label the image's label (0-9), or -1 when it has none
+   * @param timestampMs the image's input timestamp (the record's), from which the latency target
+   *     counts
    */
-  public void add(PredictionSink owner, long sequence, byte[] image, int label) {
+  public void add(PredictionSink owner, long sequence, byte[] image, int label, long timestampMs) {
     if (entries.isEmpty()) {
       // Not the stream thread's cached time (ProcessorContext.currentSystemTimeMs): Kafka Streams
       // refreshes it once per poll loop, so after a batch has run it lags by that inference, and
@@ -106,15 +118,27 @@ public final class ThreadBatcher {
     }
     entries.add(new Entry(owner, sequence, image, label));
     pending.incrementAndGet();
-    if (entries.size() >= maxSize) {
+    long now = wallClockMs.getAsLong();
+    long ageMs = Math.max(0, now - timestampMs); // a producer clock ahead of ours: age 0
+    if (policy.inTime(ageMs)) {
+      oldestInTimeMs = Math.min(oldestInTimeMs, now - ageMs);
+    }
+    if (entries.size() >= policy.sizeCap(oldestInTimeMs != NONE_IN_TIME)) {
       flush(FlushReason.SIZE);
+    } else if (oldestInTimeMs != NONE_IN_TIME) {
+      flushIfDue();
     }
   }
 
-  /** Runs the batch if its oldest image has waited the maximum delay. */
+  /** Runs the batch if its oldest image has waited the maximum delay, or by the latency target. */
   public void flushIfDue() {
-    if (!entries.isEmpty() && monotonicMs.getAsLong() - oldestMs >= maxDelayMs) {
-      flush(FlushReason.DELAY);
+    if (entries.isEmpty()) {
+      return;
+    }
+    long oldestAgeMs =
+        oldestInTimeMs == NONE_IN_TIME ? -1 : wallClockMs.getAsLong() - oldestInTimeMs;
+    if (policy.due(entries.size(), monotonicMs.getAsLong() - oldestMs, oldestAgeMs)) {
+      flush(oldestAgeMs < 0 ? FlushReason.DELAY : FlushReason.TARGET);
     }
   }
 
@@ -140,7 +164,9 @@ public final class ThreadBatcher {
         classifier = copyOf(generation);
         triage = review.triageFor(generation.metadata());
       }
+      long start = System.nanoTime();
       BatchClassifier.Result result = classifier.classify(images);
+      policy.observed(entries.size(), System.nanoTime() - start);
       metrics.batch(reason, entries.size(), result);
       List<Prediction> predictions = result.predictions();
       for (int i = 0; i < entries.size(); i++) {
@@ -168,6 +194,7 @@ public final class ThreadBatcher {
       pending.addAndGet(-entries.size());
       entries.clear();
       images.clear();
+      oldestInTimeMs = NONE_IN_TIME;
     }
   }
 
@@ -246,6 +273,9 @@ public final class ThreadBatcher {
     int before = entries.size();
     entries.removeIf(e -> e.owner() == owner);
     pending.addAndGet(entries.size() - before);
+    if (entries.isEmpty()) {
+      oldestInTimeMs = NONE_IN_TIME;
+    }
   }
 
   /** Images waiting for inference; safe to read from any thread. */

@@ -1,6 +1,7 @@
 package dev.digitstream.streamapp.config;
 
 import dev.digitstream.common.kafka.KafkaClientEnv;
+import dev.digitstream.streamapp.batching.BatchTiming;
 import dev.digitstream.streamapp.lifecycle.GatePolicy;
 import dev.digitstream.streamapp.review.ReviewPolicy;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ public record StreamAppConfig(
     GatePolicy gate,
     int batchMaxSize,
     long batchMaxDelayMs,
+    long latencyTargetMs,
     int streamThreads,
     int nd4jThreads,
     String processingGuarantee,
@@ -68,6 +70,7 @@ public record StreamAppConfig(
   public static final String SHADOW_SHARE = "SHADOW_SHARE";
   public static final String BATCH_MAX_SIZE = "BATCH_MAX_SIZE";
   public static final String BATCH_MAX_DELAY_MS = "BATCH_MAX_DELAY_MS";
+  public static final String LATENCY_TARGET_MS = "LATENCY_TARGET_MS";
   public static final String STREAM_THREADS = "STREAM_THREADS";
   public static final String ND4J_THREADS = "ND4J_THREADS";
   public static final String PROCESSING_GUARANTEE = "PROCESSING_GUARANTEE";
@@ -111,6 +114,7 @@ public record StreamAppConfig(
                 (Double) v.get(SHADOW_SHARE)),
             (Integer) v.get(BATCH_MAX_SIZE),
             (Integer) v.get(BATCH_MAX_DELAY_MS),
+            (Integer) v.get(LATENCY_TARGET_MS),
             (Integer) v.get(STREAM_THREADS),
             (Integer) v.get(ND4J_THREADS),
             (String) v.get(PROCESSING_GUARANTEE),
@@ -158,6 +162,11 @@ public record StreamAppConfig(
     return topics;
   }
 
+  /** How batches wait: the maximum delay and the latency target. */
+  public BatchTiming batchTiming() {
+    return new BatchTiming(batchMaxDelayMs, latencyTargetMs);
+  }
+
   /** This configuration for a cluster of {@code brokers} brokers: the changelog replicas capped. */
   public StreamAppConfig forCluster(int brokers) {
     int replicas = Math.min(changelogReplicationFactor, Math.max(1, brokers));
@@ -174,6 +183,7 @@ public record StreamAppConfig(
         gate,
         batchMaxSize,
         batchMaxDelayMs,
+        latencyTargetMs,
         streamThreads,
         nd4jThreads,
         processingGuarantee,
@@ -233,7 +243,7 @@ public record StreamAppConfig(
     Map<String, String> masked = KafkaClientEnv.masked(kafkaProperties);
     return ("StreamAppConfig[bootstrapServers=%s, applicationId=%s, inputTopic=%s, outputTopic=%s,"
             + " dlqTopic=%s, modelPath=%s, modelTopic=%s, modelEventsTopic=%s, review=%s, gate=%s,"
-            + " batchMaxSize=%d, batchMaxDelayMs=%d, streamThreads=%d,"
+            + " batchMaxSize=%d, batchMaxDelayMs=%d, latencyTargetMs=%d, streamThreads=%d,"
             + " nd4jThreads=%d, processingGuarantee=%s, commitIntervalMs=%d, metrics=%s:%d,"
             + " createTopics=%s, topicPartitions=%d, rollingAccuracyWindow=%d, stateDir=%s,"
             + " changelogReplicationFactor=%d, changelogMinInsyncReplicas=%d,"
@@ -251,6 +261,7 @@ public record StreamAppConfig(
             gate,
             batchMaxSize,
             batchMaxDelayMs,
+            latencyTargetMs,
             streamThreads,
             nd4jThreads,
             processingGuarantee,

@@ -22,6 +22,7 @@ import static dev.digitstream.streamapp.config.StreamAppConfig.GATE_MIN_RECORDS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.GATE_TOLERANCE;
 import static dev.digitstream.streamapp.config.StreamAppConfig.INPUT_TOPIC;
 import static dev.digitstream.streamapp.config.StreamAppConfig.KAFKA_BOOTSTRAP_SERVERS;
+import static dev.digitstream.streamapp.config.StreamAppConfig.LATENCY_TARGET_MS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.METRICS_BIND_ADDRESS;
 import static dev.digitstream.streamapp.config.StreamAppConfig.METRICS_PORT;
 import static dev.digitstream.streamapp.config.StreamAppConfig.MODEL_EVENTS_TOPIC;
@@ -208,6 +209,15 @@ public final class StreamAppSettings {
               between(1, 60_000),
               MEDIUM,
               "how long the first image of a batch may wait for the batch to fill")
+          .define(
+              LATENCY_TARGET_MS,
+              Type.INT,
+              0,
+              between(0, 60_000),
+              MEDIUM,
+              "time an image may spend from its input timestamp to its prediction being sent;"
+                  + " batches are sized and timed from measured inference to meet it (0: off,"
+                  + " batches wait `BATCH_MAX_DELAY_MS`); docs/stream-app.md, \"Latency target\"")
           // The default depends on the machine: computed at start-up (defaultValue), shown as text.
           .define(
               STREAM_THREADS,

@@ -69,9 +69,8 @@ final class StreamsProperties {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-    // block in poll no longer than a batch may wait, so delay flushes stay on time at low rates
-    props.put(
-        StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(100, config.batchMaxDelayMs() / 2)));
+    // block in poll no longer than two batch checks, so flushes stay on time at low rates
+    props.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100, 2 * config.batchTiming().checkMs()));
     if (config.commitIntervalMs() > 0) {
       props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
     }

@@ -38,7 +38,7 @@ public final class TopologyFactory {
    */
   public static Topology build(
       StreamAppConfig config, Batchers batchers, AppMetrics metrics, RecordSizeLimit limit) {
-    long tickMs = Math.max(1, config.batchMaxDelayMs() / 4);
+    long tickMs = config.batchTiming().checkMs();
     boolean atLeastOnce = config.processingGuarantee().equals(StreamAppConfig.AT_LEAST_ONCE);
     Topology topology = new Topology();
     topology.addSource(

@@ -9,6 +9,7 @@ import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.model.TestModels;
+import dev.digitstream.streamapp.batching.BatchTiming;
 import dev.digitstream.streamapp.batching.Batchers;
 import dev.digitstream.streamapp.batching.ModelGeneration;
 import dev.digitstream.streamapp.metrics.AppMetrics;
@@ -90,7 +91,7 @@ class ClassifyProcessorTest {
             new ModelGeneration(
                 model.metadata(), List.of(), () -> new BatchClassifier(model, MAX_BATCH)),
             0,
-            MAX_DELAY_MS,
+            new BatchTiming(MAX_DELAY_MS, 0),
             metrics.batches(),
             ReviewPolicy.OFF,
             metrics.review().drift(),

@@ -100,7 +100,7 @@ class TopologyTest {
         new Batchers(
             new ModelGeneration(served, List.of(), () -> new BatchClassifier(model, MAX_BATCH)),
             0,
-            MAX_DELAY_MS,
+            config.batchTiming(),
             metrics.batches(),
             config.review(),
             metrics.review().drift(),
@@ -209,6 +209,38 @@ class TopologyTest {
         .containsExactly("img-0", "img-1");
     assertThat(batchCount("delay")).isEqualTo(1);
     assertThat(batchCount("size")).isZero();
+  }
+
+  @Test
+  void shouldRunABatchEarlyWhenWaitingLongerWouldMissTheLatencyTarget() {
+    start(Map.of("LATENCY_TARGET_MS", "20")); // the maximum delay stays 50 ms
+    clockMs.set(1000); // the images' timestamps are 1000 + i: in time
+
+    sendImage(0);
+    sendImage(1);
+    passTime(12);
+    assertThat(predictions.isEmpty()).as("12 ms: two more checks in time").isTrue();
+    passTime(12);
+
+    assertThat(predictions.readKeyValuesToList()).hasSize(2);
+    assertThat(batchCount("target")).isEqualTo(1);
+    assertThat(batchCount("delay")).isZero();
+  }
+
+  @Test
+  void shouldLetImagesThatAlreadyMissedTheTargetWaitForTheDelayToFillTheBatch() {
+    start(Map.of("LATENCY_TARGET_MS", "20"));
+    clockMs.set(5000); // the images were stamped 4 s ago: late whatever the batch does
+
+    sendImage(0);
+    sendImage(1);
+    passTime(MAX_DELAY_MS / 2);
+    assertThat(predictions.isEmpty()).as("late: no deadline, the batch may fill").isTrue();
+    passTime(MAX_DELAY_MS);
+
+    assertThat(predictions.readKeyValuesToList()).hasSize(2);
+    assertThat(batchCount("delay")).isEqualTo(1);
+    assertThat(batchCount("target")).isZero();
   }
 
   @Test

@@ -81,14 +81,7 @@ public final class Batchers {
         Thread.currentThread(),
         t ->
             new ThreadBatcher(
-                this::serving,
-                this::shadow,
-                timing,
-                metrics,
-                review,
-                drift,
-                monotonicMs,
-                wallClockMs));
+                this::serving, this::shadow, timing, metrics, review, drift, monotonicMs));
   }
 
   /** Which predictions go to review. */

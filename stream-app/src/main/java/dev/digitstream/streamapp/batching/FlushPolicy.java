@@ -6,29 +6,39 @@ package dev.digitstream.streamapp.batching;
  * <p>Without a latency target ({@code LATENCY_TARGET_MS} 0): when it holds {@code BATCH_MAX_SIZE}
  * images, or when its first image has waited {@code BATCH_MAX_DELAY_MS}.
  *
- * <p>With a target, the batch is sized and timed from what inference measurably costs, in the
- * spirit of Triton's dynamic batcher but driven by the target rather than a fixed queue delay:
+ * <p>With a target, batch size and wait follow the arrival rate and what inference measurably
+ * costs, in the spirit of Triton's dynamic batcher but driven by the target rather than a fixed
+ * queue delay:
  *
  * <ul>
- *   <li>A batch runs as soon as waiting one more check would make its oldest image miss the target:
- *       the image's age since its input timestamp, plus the inference time of the batch as it
- *       stands, plus one check interval, reaches the target. Light traffic therefore runs small
- *       batches early, and heavier traffic larger ones, each image still in time.
- *   <li>A batch holding an image that can still make the target is never larger than what inference
- *       finishes in half the target.
- *   <li>An image that has already missed the target when it arrives (a backlog, a stall, a producer
- *       clock far behind) sets no deadline: a batch of such images fills to {@code BATCH_MAX_SIZE},
- *       the fastest way to catch up, or runs after {@code BATCH_MAX_DELAY_MS}.
+ *   <li>The batch runs once it holds the smallest power-of-two size whose inference keeps the
+ *       thread at most {@link #BUSY} busy at the current arrival rate: one image at a time when
+ *       traffic is light, larger batches as it grows, full ones while a backlog drains.
+ *   <li>It runs at the latest when waiting one more check would make its first image miss the
+ *       target: the time it has waited in the batch, plus the batch's estimated inference, plus one
+ *       check interval.
+ *   <li>It never holds more than what inference finishes in half the target.
  * </ul>
+ *
+ * <p>The target covers an image's time in the batch and in inference; the time it waited before
+ * (the broker, the poll, the batch before it) is not the batcher's to spend. An earlier version
+ * counted from the input timestamp instead, and under load ran ever smaller batches for images that
+ * had queued upstream, which made the queue longer (BENCHMARKS.md, "Latency target").
  *
  * <p>Inference time is an exponentially weighted average of the measured time per image of recent
  * batches, kept for each power-of-two band of batch sizes, so that it follows the load the machine
- * is under. One per {@link ThreadBatcher}, used by its thread only.
+ * is under; the arrival rate is averaged the same way over windows of {@link #RATE_WINDOW_MS} ms.
+ * One per {@link ThreadBatcher}, used by its thread only.
  */
 final class FlushPolicy {
 
-  /** Weight of the newest batch in the average time per image. */
+  /** The share of the thread that inference may take at the current arrival rate. */
+  static final double BUSY = 0.6;
+
+  /** Weight of the newest measurement in the averages. */
   private static final double WEIGHT = 0.2;
+
+  private static final long RATE_WINDOW_MS = 100;
 
   private final int maxSize;
   private final BatchTiming timing;
@@ -36,49 +46,47 @@ final class FlushPolicy {
   /** Average nanoseconds per image by band (band b holds sizes 2^(b-1)+1 .. 2^b); 0: none yet. */
   private final double[] nanosPerImage = new double[32];
 
-  FlushPolicy(int maxSize, BatchTiming timing) {
+  /** Images per second arriving at this thread's batch, averaged; -1 before the first window. */
+  private double arrivalsPerSecond = -1;
+
+  private long windowStartMs;
+  private int windowArrivals;
+
+  /** The size at which a batch runs, as of the last batch measured and the last rate window. */
+  private int runAt;
+
+  FlushPolicy(int maxSize, BatchTiming timing, long nowMs) {
     this.maxSize = maxSize;
     this.timing = timing;
+    this.runAt = maxSize;
+    this.windowStartMs = nowMs;
   }
 
-  /** Whether an image of this age (from its input timestamp) can still make the target. */
-  boolean inTime(long ageMs) {
-    return timing.latencyTargetMs() > 0 && ageMs < timing.latencyTargetMs();
+  /** The size at which the batch runs: the maximum without a target. */
+  int runAt() {
+    return runAt;
   }
 
-  /**
-   * The most images a batch may hold: with an image that can still make the target, the largest
-   * size whose inference takes at most half the target (at least 1); otherwise the maximum.
-   */
-  int sizeCap(boolean holdsImageInTime) {
-    if (!holdsImageInTime) {
-      return maxSize;
-    }
-    double budgetNanos = timing.latencyTargetMs() * 1e6 / 2;
-    int cap = maxSize;
-    while (cap > 1 && estimateNanos(cap) > budgetNanos) {
-      cap = cap * 3 / 4;
-    }
-    return cap;
+  /** Whether batches follow a latency target. */
+  boolean targeted() {
+    return timing.latencyTargetMs() > 0;
   }
 
-  /**
-   * Whether the batch must run now.
-   *
-   * @param size images in the batch
-   * @param waitedMs how long its first image has waited in the batch
-   * @param oldestAgeMs the age, from its input timestamp, of its oldest image that can still make
-   *     the target; negative when it holds none
-   */
-  boolean due(int size, long waitedMs, long oldestAgeMs) {
-    if (size >= sizeCap(oldestAgeMs >= 0)) {
-      return true;
+  /** An image arrived at the batch, at {@code nowMs} of the batcher's monotonic clock. */
+  void arrived(long nowMs) {
+    if (!targeted()) {
+      return;
     }
-    if (oldestAgeMs < 0) {
-      return waitedMs >= timing.maxDelayMs();
+    windowArrivals++;
+    long window = nowMs - windowStartMs;
+    if (window >= RATE_WINDOW_MS) {
+      double rate = windowArrivals * 1e3 / window;
+      arrivalsPerSecond =
+          arrivalsPerSecond < 0 ? rate : (1 - WEIGHT) * arrivalsPerSecond + WEIGHT * rate;
+      windowStartMs = nowMs;
+      windowArrivals = 0;
+      runAt = chooseSize();
     }
-    double finishMs = oldestAgeMs + estimateNanos(size) / 1e6 + timing.checkMs();
-    return finishMs >= timing.latencyTargetMs();
   }
 
   /** What a batch of {@code size} images took. */
@@ -89,6 +97,44 @@ final class FlushPolicy {
         nanosPerImage[band] == 0
             ? perImage
             : (1 - WEIGHT) * nanosPerImage[band] + WEIGHT * perImage;
+    if (targeted()) {
+      runAt = chooseSize();
+    }
+  }
+
+  /**
+   * Whether a batch that is not full must run now.
+   *
+   * @param size images in the batch
+   * @param waitedMs how long its first image has waited in the batch
+   */
+  boolean due(int size, long waitedMs) {
+    if (!targeted()) {
+      return waitedMs >= timing.maxDelayMs();
+    }
+    return waitedMs + estimateNanos(size) / 1e6 + timing.checkMs() >= timing.latencyTargetMs();
+  }
+
+  /**
+   * The smallest power-of-two size (or the maximum) that keeps inference within {@link #BUSY} of
+   * the thread at the arrival rate, capped at what inference finishes in half the target (at least
+   * one image).
+   */
+  private int chooseSize() {
+    double budgetNanos = timing.latencyTargetMs() * 1e6 / 2;
+    int cap = maxSize;
+    while (cap > 1 && estimateNanos(cap) > budgetNanos) {
+      cap = cap * 3 / 4;
+    }
+    if (arrivalsPerSecond < 0) {
+      return cap;
+    }
+    for (int size = 1; size < cap; size *= 2) {
+      if (arrivalsPerSecond * estimateNanos(size) / size / 1e9 <= BUSY) {
+        return size;
+      }
+    }
+    return cap;
   }
 
   /**
@@ -98,10 +144,11 @@ final class FlushPolicy {
   double estimateNanos(int size) {
     int band = band(size);
     for (int distance = 0; distance < nanosPerImage.length; distance++) {
-      for (int b : new int[] {band + distance, band - distance}) {
-        if (b >= 0 && b < nanosPerImage.length && nanosPerImage[b] > 0) {
-          return nanosPerImage[b] * size;
-        }
+      if (band + distance < nanosPerImage.length && nanosPerImage[band + distance] > 0) {
+        return nanosPerImage[band + distance] * size;
+      }
+      if (band - distance >= 0 && nanosPerImage[band - distance] > 0) {
+        return nanosPerImage[band - distance] * size;
       }
     }
     return 0;

@@ -6,7 +6,10 @@ public enum FlushReason {
   SIZE,
   /** Its oldest image waited the maximum delay. */
   DELAY,
-  /** Waiting longer would make an image miss the latency target ({@link FlushPolicy}). */
+  /**
+   * The latency target's choice ({@link FlushPolicy}): the size chosen for the arrival rate, or
+   * waiting longer would make the first image miss the target.
+   */
   TARGET,
   /** The application is shutting down and drains what it holds. */
   SHUTDOWN;

@@ -28,9 +28,6 @@ public final class ThreadBatcher {
 
   private record Entry(PredictionSink owner, long sequence, byte[] image, int label) {}
 
-  /** No image in the batch can still make the latency target. */
-  private static final long NONE_IN_TIME = Long.MAX_VALUE;
-
   private final Supplier<Serving> served;
   private final Supplier<Shadow> shadowed;
   private final ReviewPolicy review;
@@ -57,11 +54,7 @@ public final class ThreadBatcher {
   private final boolean[] outOfDistribution;
   private final AtomicInteger pending = new AtomicInteger();
   private final LongSupplier monotonicMs;
-  private final LongSupplier wallClockMs;
   private long oldestMs;
-
-  /** The earliest input timestamp of the images that can still make the latency target. */
-  private long oldestInTimeMs = NONE_IN_TIME;
 
   /**
    * @param served the model served now and its decision, looked at before each batch
@@ -71,7 +64,6 @@ public final class ThreadBatcher {
    * @param drift where each batch's triage is counted
    * @param monotonicMs a monotonic clock in milliseconds, read afresh on each call: a wall clock
    *     stepped back would hold delay flushes until it caught up
-   * @param wallClockMs the clock of the images' input timestamps, for the latency target
    */
   public ThreadBatcher(
       Supplier<Serving> served,
@@ -80,8 +72,7 @@ public final class ThreadBatcher {
       BatchMetrics metrics,
       ReviewPolicy review,
       DriftMonitor drift,
-      LongSupplier monotonicMs,
-      LongSupplier wallClockMs) {
+      LongSupplier monotonicMs) {
     this.served = served;
     this.shadowed = shadowed;
     this.review = review;
@@ -90,9 +81,8 @@ public final class ThreadBatcher {
     this.classifier = copyOf(generation);
     this.triage = review.triageFor(generation.metadata());
     this.monotonicMs = monotonicMs;
-    this.wallClockMs = wallClockMs;
     this.maxSize = classifier.maxBatch();
-    this.policy = new FlushPolicy(maxSize, timing);
+    this.policy = new FlushPolicy(maxSize, timing, monotonicMs.getAsLong());
     this.metrics = metrics;
     this.entries = new ArrayList<>(maxSize);
     this.images = new ArrayList<>(maxSize);
@@ -102,43 +92,33 @@ public final class ThreadBatcher {
   }
 
   /**
-   * Adds an image; runs the batch when it is full, or due by the latency target.
+   * Adds an image; runs the batch when it reaches its size ({@link FlushPolicy#runAt}).
    *
    * @param label the image's label (0-9), or -1 when it has none
-   * @param timestampMs the image's input timestamp (the record's), from which the latency target
-   *     counts
    */
-  public void add(PredictionSink owner, long sequence, byte[] image, int label, long timestampMs) {
+  public void add(PredictionSink owner, long sequence, byte[] image, int label) {
+    long now = monotonicMs.getAsLong();
     if (entries.isEmpty()) {
       // Not the stream thread's cached time (ProcessorContext.currentSystemTimeMs): Kafka Streams
       // refreshes it once per poll loop, so after a batch has run it lags by that inference, and
       // a batch stamped with it looked overdue at the next tick and ran nearly empty (half of all
       // batches did while draining a backlog).
-      oldestMs = monotonicMs.getAsLong();
+      oldestMs = now;
     }
     entries.add(new Entry(owner, sequence, image, label));
     pending.incrementAndGet();
-    long now = wallClockMs.getAsLong();
-    long ageMs = Math.max(0, now - timestampMs); // a producer clock ahead of ours: age 0
-    if (policy.inTime(ageMs)) {
-      oldestInTimeMs = Math.min(oldestInTimeMs, now - ageMs);
-    }
-    if (entries.size() >= policy.sizeCap(oldestInTimeMs != NONE_IN_TIME)) {
-      flush(FlushReason.SIZE);
-    } else if (oldestInTimeMs != NONE_IN_TIME) {
+    policy.arrived(now);
+    if (entries.size() >= policy.runAt()) {
+      flush(entries.size() < maxSize ? FlushReason.TARGET : FlushReason.SIZE);
+    } else if (policy.targeted()) {
       flushIfDue();
     }
   }
 
-  /** Runs the batch if its oldest image has waited the maximum delay, or by the latency target. */
+  /** Runs the batch if its first image has waited the maximum delay, or by the latency target. */
   public void flushIfDue() {
-    if (entries.isEmpty()) {
-      return;
-    }
-    long oldestAgeMs =
-        oldestInTimeMs == NONE_IN_TIME ? -1 : wallClockMs.getAsLong() - oldestInTimeMs;
-    if (policy.due(entries.size(), monotonicMs.getAsLong() - oldestMs, oldestAgeMs)) {
-      flush(oldestAgeMs < 0 ? FlushReason.DELAY : FlushReason.TARGET);
+    if (!entries.isEmpty() && policy.due(entries.size(), monotonicMs.getAsLong() - oldestMs)) {
+      flush(policy.targeted() ? FlushReason.TARGET : FlushReason.DELAY);
     }
   }
 
@@ -194,7 +174,6 @@ public final class ThreadBatcher {
       pending.addAndGet(-entries.size());
       entries.clear();
       images.clear();
-      oldestInTimeMs = NONE_IN_TIME;
     }
   }
 
@@ -273,9 +252,6 @@ public final class ThreadBatcher {
     int before = entries.size();
     entries.removeIf(e -> e.owner() == owner);
     pending.addAndGet(entries.size() - before);
-    if (entries.isEmpty()) {
-      oldestInTimeMs = NONE_IN_TIME;
-    }
   }
 
   /** Images waiting for inference; safe to read from any thread. */

@@ -152,7 +152,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     metrics.flow().recordIn();
     long sequence = admit(record);
     if (sequence >= 0) {
-      batcher.add(this, sequence, record.value(), labelOf(record.headers()), record.timestamp());
+      batcher.add(this, sequence, record.value(), labelOf(record.headers()));
     }
     emitReady();
   }
@@ -302,7 +302,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
 
   private void batch(long sequence, PendingRecord pending) {
     inFlight.put(sequence, pending);
-    batcher.add(this, sequence, pending.value(), labelOf(pending.headers()), pending.timestamp());
+    batcher.add(this, sequence, pending.value(), labelOf(pending.headers()));
   }
 
   private void emitReady() {

@@ -44,7 +44,6 @@ class ThreadBatcherTest {
         metrics,
         ReviewPolicy.OFF,
         new DriftMonitor(monotonicMs::get),
-        monotonicMs::get,
         monotonicMs::get);
   }
 
@@ -60,15 +59,15 @@ class ThreadBatcherTest {
     String first = served.get().version();
     byte[] image = TestData.mnist().test().image(0);
     for (int i = 0; i < 4; i++) {
-      batcher.add(sink, i, image, -1, 0);
+      batcher.add(sink, i, image, -1);
     }
-    batcher.add(sink, 4, image, -1, 0);
-    batcher.add(sink, 5, image, -1, 0);
+    batcher.add(sink, 4, image, -1);
+    batcher.add(sink, 5, image, -1);
 
     ModelGeneration next = generation(4, 4);
     served.set(next);
-    batcher.add(sink, 6, image, -1, 0);
-    batcher.add(sink, 7, image, -1, 0); // fills the second batch, begun under the first model
+    batcher.add(sink, 6, image, -1);
+    batcher.add(sink, 7, image, -1); // fills the second batch, begun under the first model
 
     assertThat(next.version()).isNotEqualTo(first);
     assertThat(versions)
@@ -88,14 +87,14 @@ class ThreadBatcherTest {
   void shouldEmptyTheBatchWhenInferenceFailsSoTheNextBatchRuns() throws IOException {
     ThreadBatcher batcher = batcher(4);
     byte[] image = TestData.mnist().test().image(0);
-    batcher.add(sink, 1, image, -1, 0);
-    batcher.add(sink, 2, new byte[10], -1, 0); // not an image: inference throws
+    batcher.add(sink, 1, image, -1);
+    batcher.add(sink, 2, new byte[10], -1); // not an image: inference throws
 
     assertThatThrownBy(() -> batcher.flush(FlushReason.DELAY)).isInstanceOf(RuntimeException.class);
     assertThat(batcher.pending()).isZero();
     assertThat(predicted).isEmpty();
 
-    batcher.add(sink, 3, image, -1, 0);
+    batcher.add(sink, 3, image, -1);
     batcher.flush(FlushReason.DELAY);
 
     assertThat(predicted).containsExactly(3L);
@@ -104,7 +103,7 @@ class ThreadBatcherTest {
   @Test
   void shouldTimeTheDelayOnTheMonotonicClock() throws IOException {
     ThreadBatcher batcher = batcher(4);
-    batcher.add(sink, 1, TestData.mnist().test().image(0), -1, 0);
+    batcher.add(sink, 1, TestData.mnist().test().image(0), -1);
 
     monotonicMs.addAndGet(19);
     batcher.flushIfDue();
@@ -124,7 +123,7 @@ class ThreadBatcherTest {
     shadowed.set(new Shadow(candidate.generation(), score, 1));
     var mnist = TestData.mnist().test();
     for (int i = 0; i < 8; i++) {
-      batcher.add(sink, i, mnist.image(i), i < 6 ? mnist.label(i) : -1, 0);
+      batcher.add(sink, i, mnist.image(i), i < 6 ? mnist.label(i) : -1);
     }
 
     var report = score.report("r");
@@ -143,7 +142,7 @@ class ThreadBatcherTest {
     ShadowScore probation = new ShadowScore(serving, candidate.generation().version());
     shadowed.set(new Shadow(previous, probation, 1));
     for (int i = 0; i < 4; i++) {
-      batcher.add(sink, 10 + i, mnist.image(i), mnist.label(i), 0);
+      batcher.add(sink, 10 + i, mnist.image(i), mnist.label(i));
     }
 
     assertThat(versions.subList(8, 12)).containsOnly(candidate.generation().version());
@@ -157,8 +156,8 @@ class ThreadBatcherTest {
     ShadowScore stale = new ShadowScore("x", "not-the-serving-version");
     shadowed.set(new Shadow(generation(5, 2), stale, 1));
     byte[] image = TestData.mnist().test().image(0);
-    batcher.add(sink, 1, image, 7, 0);
-    batcher.add(sink, 2, image, 7, 0);
+    batcher.add(sink, 1, image, 7);
+    batcher.add(sink, 2, image, 7);
 
     assertThat(predicted).hasSize(2);
     assertThat(stale.report("r").scored()).isZero();
@@ -178,7 +177,7 @@ class ThreadBatcherTest {
     shadowed.set(new Shadow(broken, score, 1));
     byte[] image = TestData.mnist().test().image(0);
     for (int i = 0; i < 4; i++) {
-      batcher.add(sink, i, image, 7, 0);
+      batcher.add(sink, i, image, 7);
     }
 
     assertThat(predicted).as("every batch served").containsExactly(0L, 1L, 2L, 3L);
@@ -192,7 +191,7 @@ class ThreadBatcherTest {
     shadowed.set(new Shadow(generation(5, 2), score, 0.25));
     byte[] image = TestData.mnist().test().image(0);
     for (int i = 0; i < 16; i++) { // 8 batches
-      batcher.add(sink, i, image, 7, 0);
+      batcher.add(sink, i, image, 7);
     }
 
     assertThat(predicted).hasSize(16);

@@ -13,7 +13,10 @@ package dev.digitstream.streamapp.batching;
  * <ul>
  *   <li>The batch runs once it holds the smallest power-of-two size whose inference keeps the
  *       thread at most {@link #BUSY} busy at the current arrival rate: one image at a time when
- *       traffic is light, larger batches as it grows, full ones while a backlog drains.
+ *       traffic is light, larger batches as it grows.
+ *   <li>While batches fill at once (the images were already waiting: a backlog), the size doubles
+ *       with each batch, up to the cap: the rate measured at the batch is then the thread's own
+ *       speed, not the offered load, and would keep batches small.
  *   <li>It runs at the latest when waiting one more check would make its first image miss the
  *       target: the time it has waited in the batch, plus the batch's estimated inference, plus one
  *       check interval.
@@ -55,6 +58,9 @@ final class FlushPolicy {
   /** The size at which a batch runs, as of the last batch measured and the last rate window. */
   private int runAt;
 
+  /** The least size while batches fill at once; 1 once one does not. */
+  private int backlogSize = 1;
+
   FlushPolicy(int maxSize, BatchTiming timing, long nowMs) {
     this.maxSize = maxSize;
     this.timing = timing;
@@ -89,8 +95,8 @@ final class FlushPolicy {
     }
   }
 
-  /** What a batch of {@code size} images took. */
-  void observed(int size, long nanos) {
+  /** What a batch of {@code size} images took, and how long its first image had waited for it. */
+  void observed(int size, long nanos, long waitedMs) {
     int band = band(size);
     double perImage = (double) nanos / size;
     nanosPerImage[band] =
@@ -98,6 +104,8 @@ final class FlushPolicy {
             ? perImage
             : (1 - WEIGHT) * nanosPerImage[band] + WEIGHT * perImage;
     if (targeted()) {
+      boolean filledAtOnce = size >= runAt && waitedMs < timing.checkMs();
+      backlogSize = filledAtOnce ? Math.min(maxSize, 2 * Math.max(backlogSize, size)) : 1;
       runAt = chooseSize();
     }
   }
@@ -129,7 +137,7 @@ final class FlushPolicy {
     if (arrivalsPerSecond < 0) {
       return cap;
     }
-    for (int size = 1; size < cap; size *= 2) {
+    for (int size = Math.min(backlogSize, cap); size < cap; size *= 2) {
       if (arrivalsPerSecond * estimateNanos(size) / size / 1e9 <= BUSY) {
         return size;
       }

@@ -144,9 +144,10 @@ public final class ThreadBatcher {
         classifier = copyOf(generation);
         triage = review.triageFor(generation.metadata());
       }
+      long waitedMs = monotonicMs.getAsLong() - oldestMs;
       long start = System.nanoTime();
       BatchClassifier.Result result = classifier.classify(images);
-      policy.observed(entries.size(), System.nanoTime() - start);
+      policy.observed(entries.size(), System.nanoTime() - start, waitedMs);
       metrics.batch(reason, entries.size(), result);
       List<Prediction> predictions = result.predictions();
       for (int i = 0; i < entries.size(); i++) {

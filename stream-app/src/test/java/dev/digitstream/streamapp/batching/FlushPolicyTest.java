@@ -29,7 +29,7 @@ class FlushPolicyTest {
   void withoutATargetShouldRunAFullBatchOrOneWhoseFirstImageWaitedTheDelay() {
     FlushPolicy policy = new FlushPolicy(MAX, new BatchTiming(10, 0), 0);
     arrive(policy, 100, 0);
-    policy.observed(4, 40_000_000);
+    policy.observed(4, 40_000_000, 100);
 
     assertThat(policy.targeted()).isFalse();
     assertThat(policy.runAt()).as("no target: only full batches by size").isEqualTo(MAX);
@@ -40,7 +40,7 @@ class FlushPolicyTest {
   @Test
   void shouldRunABatchOnceWaitingOneMoreCheckWouldMissTheTarget() {
     FlushPolicy policy = new FlushPolicy(MAX, new BatchTiming(10, 50), 0); // checks every 2 ms
-    policy.observed(8, 8_000_000); // 1 ms per image
+    policy.observed(8, 8_000_000, 100); // 1 ms per image
 
     // 8 images: 8 ms of inference, 2 ms to the next check
     assertThat(policy.due(8, 39)).as("39 + 8 + 2 < 50").isFalse();
@@ -53,7 +53,7 @@ class FlushPolicyTest {
   void shouldRunSmallBatchesWhenTrafficIsLightAndLargerOnesAsItGrows() {
     FlushPolicy policy = new FlushPolicy(MAX, new BatchTiming(10, 50), 0);
     for (int size = 1; size <= MAX; size *= 2) { // 2 ms per batch plus 0.2 ms per image
-      policy.observed(size, 2_000_000 + 200_000L * size);
+      policy.observed(size, 2_000_000 + 200_000L * size, 100);
     }
 
     long now = arrive(policy, 100, 0);
@@ -76,17 +76,41 @@ class FlushPolicyTest {
   }
 
   @Test
+  void shouldGrowBatchesThatFillAtOnceUpToTheCapAndFallBackWhenOneDoesNot() {
+    FlushPolicy policy = new FlushPolicy(MAX, new BatchTiming(10, 50), 0); // checks every 2 ms
+    for (int size = 1; size <= MAX; size *= 2) { // 2 ms per batch plus 0.2 ms per image
+      policy.observed(size, 2_000_000 + 200_000L * size, 100);
+    }
+    long now = 0;
+    for (int i = 0; i < 30; i++) {
+      now = arrive(policy, 2_000, now); // what a busy thread sees arrive while it drains
+    }
+    assertThat(policy.runAt()).isEqualTo(32);
+
+    policy.observed(32, 8_400_000, 0); // filled at once: the images were waiting
+    assertThat(policy.runAt()).isEqualTo(64);
+    policy.observed(64, 14_800_000, 1);
+    int cap = policy.runAt();
+    assertThat(cap).as("capped at half the target").isBetween(65, 96);
+    policy.observed(cap, 2_000_000 + 200_000L * cap, 0);
+    assertThat(policy.runAt()).isEqualTo(cap);
+
+    policy.observed(cap, 2_000_000 + 200_000L * cap, 30); // waited: no backlog any more
+    assertThat(policy.runAt()).isEqualTo(32);
+  }
+
+  @Test
   void shouldFollowTheMeasuredTimeAndFallBackToTheNearestMeasuredBand() {
     FlushPolicy policy = new FlushPolicy(MAX, new BatchTiming(10, 50), 0);
     assertThat(policy.estimateNanos(64)).isZero();
     assertThat(policy.runAt()).as("nothing measured yet").isEqualTo(MAX);
 
-    policy.observed(4, 4_000_000);
+    policy.observed(4, 4_000_000, 100);
     assertThat(policy.estimateNanos(3)).isEqualTo(3e6);
     assertThat(policy.estimateNanos(100)).as("nearest band's time per image").isEqualTo(100e6);
 
     for (int i = 0; i < 50; i++) {
-      policy.observed(4, 8_000_000); // the machine got busier
+      policy.observed(4, 8_000_000, 100); // the machine got busier
     }
     assertThat(policy.estimateNanos(4)).isCloseTo(8e6, offset(1e5));
   }
@@ -107,7 +131,7 @@ class FlushPolicyTest {
     BatchTiming timing = new BatchTiming(10, targetMs);
     FlushPolicy policy = new FlushPolicy(512, timing, 0);
     for (int s : sizes) {
-      policy.observed(s, nanosPerImage * s);
+      policy.observed(s, nanosPerImage * s, 100);
     }
     arrive(policy, perSecond, 0);
     if (!policy.due(size, waitedMs)) {

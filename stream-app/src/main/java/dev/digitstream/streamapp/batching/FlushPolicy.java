@@ -15,12 +15,13 @@ package dev.digitstream.streamapp.batching;
  *       thread at most {@link #BUSY} busy at the current arrival rate: one image at a time when
  *       traffic is light, larger batches as it grows.
  *   <li>While batches fill at once (the images were already waiting: a backlog), the size doubles
- *       with each batch, up to the cap: the rate measured at the batch is then the thread's own
- *       speed, not the offered load, and would keep batches small.
+ *       with each batch up to {@code BATCH_MAX_SIZE}, the fastest way to catch up: the rate
+ *       measured at the batch is then the thread's own speed, not the offered load, and would keep
+ *       batches small; and images that queued are late already.
  *   <li>It runs at the latest when waiting one more check would make its first image miss the
  *       target: the time it has waited in the batch, plus the batch's estimated inference, plus one
  *       check interval.
- *   <li>It never holds more than what inference finishes in half the target.
+ *   <li>Outside a backlog it never holds more than what inference finishes in half the target.
  * </ul>
  *
  * <p>The target covers an image's time in the batch and in inference; the time it waited before
@@ -124,11 +125,14 @@ final class FlushPolicy {
   }
 
   /**
-   * The smallest power-of-two size (or the maximum) that keeps inference within {@link #BUSY} of
-   * the thread at the arrival rate, capped at what inference finishes in half the target (at least
-   * one image).
+   * In a backlog, the size it has grown to; otherwise the smallest power-of-two size that keeps
+   * inference within {@link #BUSY} of the thread at the arrival rate, capped at what inference
+   * finishes in half the target (at least one image).
    */
   private int chooseSize() {
+    if (backlogSize > 1) {
+      return backlogSize;
+    }
     double budgetNanos = timing.latencyTargetMs() * 1e6 / 2;
     int cap = maxSize;
     while (cap > 1 && estimateNanos(cap) > budgetNanos) {
@@ -137,7 +141,7 @@ final class FlushPolicy {
     if (arrivalsPerSecond < 0) {
       return cap;
     }
-    for (int size = Math.min(backlogSize, cap); size < cap; size *= 2) {
+    for (int size = 1; size < cap; size *= 2) {
       if (arrivalsPerSecond * estimateNanos(size) / size / 1e9 <= BUSY) {
         return size;
       }

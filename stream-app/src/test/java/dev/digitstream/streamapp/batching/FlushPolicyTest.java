@@ -76,7 +76,7 @@ class FlushPolicyTest {
   }
 
   @Test
-  void shouldGrowBatchesThatFillAtOnceUpToTheCapAndFallBackWhenOneDoesNot() {
+  void shouldGrowBatchesThatFillAtOnceToTheMaximumAndFallBackWhenOneDoesNot() {
     FlushPolicy policy = new FlushPolicy(MAX, new BatchTiming(10, 50), 0); // checks every 2 ms
     for (int size = 1; size <= MAX; size *= 2) { // 2 ms per batch plus 0.2 ms per image
       policy.observed(size, 2_000_000 + 200_000L * size, 100);
@@ -90,12 +90,13 @@ class FlushPolicyTest {
     policy.observed(32, 8_400_000, 0); // filled at once: the images were waiting
     assertThat(policy.runAt()).isEqualTo(64);
     policy.observed(64, 14_800_000, 1);
-    int cap = policy.runAt();
-    assertThat(cap).as("capped at half the target").isBetween(65, 96);
-    policy.observed(cap, 2_000_000 + 200_000L * cap, 0);
-    assertThat(policy.runAt()).isEqualTo(cap);
+    assertThat(policy.runAt())
+        .as("a backlog fills whole batches, beyond half the target (128 take 27.6 ms)")
+        .isEqualTo(MAX);
+    policy.observed(MAX, 27_600_000, 0);
+    assertThat(policy.runAt()).isEqualTo(MAX);
 
-    policy.observed(cap, 2_000_000 + 200_000L * cap, 30); // waited: no backlog any more
+    policy.observed(MAX, 27_600_000, 30); // waited: no backlog any more
     assertThat(policy.runAt()).isEqualTo(32);
   }
 

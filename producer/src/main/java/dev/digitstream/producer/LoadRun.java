@@ -60,13 +60,14 @@ final class LoadRun implements AutoCloseable {
       BooleanSupplier stopRequested,
       Source source,
       ClientSettings client,
+      Verifier.Topics outputs,
       int partitions) {
     this.options = options;
     this.console = console;
     this.stopRequested = stopRequested;
     this.source = source;
     this.client = client;
-    this.outputs = new Verifier.Topics(options.outputTopic, options.dlqTopic, options.reviewTopic);
+    this.outputs = outputs;
     this.partitions = partitions;
     this.producer =
         new KafkaProducer<>(
@@ -85,14 +86,15 @@ final class LoadRun implements AutoCloseable {
       throws IOException, InterruptedException {
     Source source = loadSource(options, env, console);
     ClientSettings client = ClientSettings.of(options, env);
+    Verifier.Topics outputs =
+        new Verifier.Topics(options.outputTopic, options.dlqTopic, options.reviewTopic);
     List<String> topics = new ArrayList<>(List.of(options.topic));
     if (options.verifying()) {
-      topics.addAll(
-          new Verifier.Topics(options.outputTopic, options.dlqTopic, options.reviewTopic).all());
+      topics.addAll(outputs.all());
     }
     int partitions =
         TopicCheck.partitions(client.common(), topics, client.timeout()).get(options.topic);
-    return new LoadRun(options, console, stopRequested, source, client, partitions);
+    return new LoadRun(options, console, stopRequested, source, client, outputs, partitions);
   }
 
   /** The run the options describe, when they describe one run (not a rate search). */

@@ -98,17 +98,18 @@ final class FlushPolicy {
 
   /** What a batch of {@code size} images took, and how long its first image had waited for it. */
   void observed(int size, long nanos, long waitedMs) {
+    if (!targeted()) {
+      return;
+    }
     int band = band(size);
     double perImage = (double) nanos / size;
     nanosPerImage[band] =
         nanosPerImage[band] == 0
             ? perImage
             : (1 - WEIGHT) * nanosPerImage[band] + WEIGHT * perImage;
-    if (targeted()) {
-      boolean filledAtOnce = size >= runAt && waitedMs < timing.checkMs();
-      backlogSize = filledAtOnce ? Math.min(maxSize, 2 * Math.max(backlogSize, size)) : 1;
-      runAt = chooseSize();
-    }
+    boolean filledAtOnce = size >= runAt && waitedMs < timing.checkMs();
+    backlogSize = filledAtOnce ? Math.min(maxSize, 2 * Math.max(backlogSize, size)) : 1;
+    runAt = chooseSize();
   }
 
   /**

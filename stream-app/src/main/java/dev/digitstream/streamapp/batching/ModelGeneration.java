@@ -18,11 +18,10 @@ import java.util.function.Supplier;
  */
 public final class ModelGeneration {
 
-  private final ModelMetadata metadata;
-
   /** Enough calls for the JIT to compile what every call runs (C1 compiles after about 200). */
   private static final int JIT_WARM_UP_CALLS = 1_000;
 
+  private final ModelMetadata metadata;
   private final BlockingQueue<BatchClassifier> warmed;
   private final Supplier<BatchClassifier> fallback;
 

@@ -145,9 +145,11 @@ public final class ThreadBatcher {
         triage = review.triageFor(generation.metadata());
       }
       long waitedMs = monotonicMs.getAsLong() - oldestMs;
-      long start = System.nanoTime();
       BatchClassifier.Result result = classifier.classify(images);
-      policy.observed(entries.size(), System.nanoTime() - start, waitedMs);
+      policy.observed(
+          entries.size(),
+          result.preprocessNanos() + result.inferenceNanos() + result.postprocessNanos(),
+          waitedMs);
       metrics.batch(reason, entries.size(), result);
       List<Prediction> predictions = result.predictions();
       for (int i = 0; i < entries.size(); i++) {

@@ -215,9 +215,9 @@ public final class StreamAppSettings {
               0,
               between(0, 60_000),
               MEDIUM,
-              "time an image may spend from its input timestamp to its prediction being sent;"
-                  + " batches are sized and timed from measured inference to meet it (0: off,"
-                  + " batches wait `BATCH_MAX_DELAY_MS`); docs/stream-app.md, \"Latency target\"")
+              "time an image may spend in its batch and in inference; batch size and wait follow"
+                  + " the arrival rate and measured inference to meet it (0: off, batches wait"
+                  + " `BATCH_MAX_DELAY_MS`); docs/stream-app.md, \"Latency target\"")
           // The default depends on the machine: computed at start-up (defaultValue), shown as text.
           .define(
               STREAM_THREADS,

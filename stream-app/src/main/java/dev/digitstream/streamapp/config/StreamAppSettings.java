@@ -253,14 +253,15 @@ public final class StreamAppSettings {
               0,
               between(0, 600_000),
               LOW,
-              "how often Kafka Streams commits offsets and state; 0 keeps its default",
+              "how often Kafka Streams commits offsets and state; 0 keeps the default",
               null,
               -1,
               Width.NONE,
               COMMIT_INTERVAL_MS,
               List.of(),
               null,
-              "Kafka Streams' (100 ms exactly-once, 30 s at-least-once)")
+              "100 ms exactly-once (Kafka Streams'), 1 s at-least-once (not Kafka Streams' 30 s,"
+                  + " whose commits stall the thread)")
           .define(
               METRICS_PORT,
               Type.INT,

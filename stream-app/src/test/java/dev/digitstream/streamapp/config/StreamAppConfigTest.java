@@ -106,6 +106,21 @@ class StreamAppConfigTest {
   }
 
   @Test
+  void shouldCommitEverySecondUnderAtLeastOnceUnlessTold() {
+    String interval = StreamsConfig.COMMIT_INTERVAL_MS_CONFIG;
+    Map<String, String> alo = Map.of("PROCESSING_GUARANTEE", "at_least_once");
+    assertThat(StreamAppConfig.fromEnv(alo).streamsProperties().get(interval)).isEqualTo(1_000);
+    // exactly-once keeps Kafka Streams' own 100 ms
+    assertThat(StreamAppConfig.fromEnv(Map.of()).streamsProperties()).doesNotContainKey(interval);
+    var told = new java.util.HashMap<>(alo);
+    told.put("COMMIT_INTERVAL_MS", "30000");
+    assertThat(StreamAppConfig.fromEnv(told).streamsProperties().get(interval)).isEqualTo(30_000L);
+    told.remove("COMMIT_INTERVAL_MS");
+    told.put("KAFKA_CFG_COMMIT_INTERVAL_MS", "5000");
+    assertThat(StreamAppConfig.fromEnv(told).streamsProperties().get(interval)).isEqualTo("5000");
+  }
+
+  @Test
   void shouldMakeTheChangelogDurableByDefaultAndFitItToASmallerCluster() {
     StreamAppConfig config = StreamAppConfig.fromEnv(Map.of());
     assertThat(config.changelogReplicationFactor()).isEqualTo(3);

@@ -1,5 +1,6 @@
 package dev.digitstream.model;
 
+import java.util.Set;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -18,7 +19,18 @@ public final class Nd4jRuntime {
   /** DL4J's switch for layer helpers; it defaults to "true" (disabled) in M2.1. */
   static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
 
+  /**
+   * OpenBLAS's kernel choice, read once when it loads. ND4J M2.1 bundles OpenBLAS 0.3.19, which
+   * runs its generic kernel on a CPU it does not know (this project's build machine among them);
+   * naming the kernel skips that detection (BENCHMARKS.md, "OpenBLAS kernel").
+   */
+  static final String OPENBLAS_CORETYPE = "OPENBLAS_CORETYPE";
+
+  private static final Set<String> X86_64 = Set.of("amd64", "x86_64");
+
   private static final Logger LOG = LoggerFactory.getLogger(Nd4jRuntime.class);
+
+  private static boolean kernelChecked;
 
   private Nd4jRuntime() {}
 
@@ -36,6 +48,16 @@ public final class Nd4jRuntime {
     Nd4j.getEnvironment().setMaxThreads(threads);
     Nd4j.getEnvironment().setMaxMasterThreads(threads);
     Nd4j.factory().blas().setMaxThreads(threads);
+    if (!kernelChecked
+        && System.getenv(OPENBLAS_CORETYPE) == null
+        && X86_64.contains(System.getProperty("os.arch"))) {
+      LOG.warn(
+          "{} is not set: the OpenBLAS that ND4J bundles (0.3.19) runs a generic kernel on CPUs it"
+              + " does not recognise, measured 4x slower in dense layers. Start Java through"
+              + " bin/with-openblas-kernel, as ./run-pipeline and the Docker images do.",
+          OPENBLAS_CORETYPE);
+    }
+    kernelChecked = true;
     if (!oneDnnAvailable()) {
       LOG.warn(
           "ND4J natives without oneDNN: convolutions will run about 10x slower."

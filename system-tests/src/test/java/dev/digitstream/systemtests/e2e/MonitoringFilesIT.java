@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,9 +48,16 @@ class MonitoringFilesIT {
         builds++;
         Path context = ROOT.resolve(build.get("context").asText());
         assertThat(context).as(service.getKey()).isDirectory();
-        assertThat(context.resolve(build.get("dockerfile").asText()))
-            .as(service.getKey())
-            .isRegularFile();
+        Path dockerfile = context.resolve(build.get("dockerfile").asText());
+        assertThat(dockerfile).as(service.getKey()).isRegularFile();
+        // what an image copies from the sources (not from a build's target/) is in the repository
+        Matcher copy =
+            Pattern.compile("COPY --from=build /src/(\\S+)").matcher(Files.readString(dockerfile));
+        while (copy.find()) {
+          if (!copy.group(1).contains("/target/")) {
+            assertThat(context.resolve(copy.group(1))).as(dockerfile + " copies").exists();
+          }
+        }
       }
     }
     assertThat(builds).as("trainer, stream-app, producer").isEqualTo(3);

@@ -47,7 +47,11 @@ public final class Nd4jRuntime {
     Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
     Nd4j.getEnvironment().setMaxThreads(threads);
     Nd4j.getEnvironment().setMaxMasterThreads(threads);
-    Nd4j.factory().blas().setMaxThreads(threads);
+    // OpenBLAS (DL4J's dense layers) on one thread whatever `threads` says: its thread pool and the
+    // OpenMP threads of oneDNN, which spin a while after each operation, fought over the cores.
+    // Training with 2 threads measured 1,119 images/s with 2 BLAS threads and 1,496 with 1
+    // (BENCHMARKS.md, "OpenBLAS kernel").
+    Nd4j.factory().blas().setMaxThreads(1);
     if (!kernelChecked
         && System.getenv(OPENBLAS_CORETYPE) == null
         && X86_64.contains(System.getProperty("os.arch"))) {

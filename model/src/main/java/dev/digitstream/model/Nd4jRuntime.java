@@ -22,7 +22,7 @@ public final class Nd4jRuntime {
   /**
    * OpenBLAS's kernel choice, read once when it loads. ND4J M2.1 bundles OpenBLAS 0.3.19, which
    * runs its generic kernel on a CPU it does not know (this project's build machine among them);
-   * naming the kernel skips that detection (BENCHMARKS.md, "OpenBLAS kernel").
+   * naming the kernel skips that detection (BENCHMARKS.md, "OpenBLAS kernel and threads").
    */
   static final String OPENBLAS_CORETYPE = "OPENBLAS_CORETYPE";
 
@@ -50,7 +50,7 @@ public final class Nd4jRuntime {
     // OpenBLAS (DL4J's dense layers) on one thread whatever `threads` says: its thread pool and the
     // OpenMP threads of oneDNN, which spin a while after each operation, fought over the cores.
     // Training with 2 threads measured 1,119 images/s with 2 BLAS threads and 1,496 with 1
-    // (BENCHMARKS.md, "OpenBLAS kernel").
+    // (BENCHMARKS.md, "OpenBLAS kernel and threads").
     Nd4j.factory().blas().setMaxThreads(1);
     if (!kernelChecked
         && System.getenv(OPENBLAS_CORETYPE) == null

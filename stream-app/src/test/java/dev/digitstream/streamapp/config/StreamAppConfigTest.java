@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -112,7 +113,7 @@ class StreamAppConfigTest {
     assertThat(StreamAppConfig.fromEnv(alo).streamsProperties().get(interval)).isEqualTo(1_000);
     // exactly-once keeps Kafka Streams' own 100 ms
     assertThat(StreamAppConfig.fromEnv(Map.of()).streamsProperties()).doesNotContainKey(interval);
-    var told = new java.util.HashMap<>(alo);
+    Map<String, String> told = new HashMap<>(alo);
     told.put("COMMIT_INTERVAL_MS", "30000");
     assertThat(StreamAppConfig.fromEnv(told).streamsProperties().get(interval)).isEqualTo(30_000L);
     told.remove("COMMIT_INTERVAL_MS");

@@ -107,6 +107,9 @@ public final class RegistryClient implements AutoCloseable {
           .createTopics(List.of(newTopic))
           .all()
           .get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      TopicCheck.awaitVisible(admin(), List.of(name), servers, DEFAULT_TIMEOUT);
+    } catch (IOException e) {
+      throw new RegistryException(e.getMessage(), e);
     } catch (ExecutionException e) {
       throw new RegistryException(
           e.getCause() instanceof TopicExistsException

@@ -79,7 +79,11 @@ final class Topics {
   }
 
   private static void create(Admin admin, StreamAppConfig config, List<String> missing)
-      throws StartupException, ExecutionException, InterruptedException, TimeoutException {
+      throws StartupException,
+          ExecutionException,
+          InterruptedException,
+          TimeoutException,
+          IOException {
     if (!config.createTopics()) {
       throw new StartupException(
           TopicCheck.missingMessage(missing, config.bootstrapServers())
@@ -98,6 +102,8 @@ final class Topics {
         throw e;
       }
     }
+    TopicCheck.awaitVisible(
+        admin, missing, config.bootstrapServers(), Duration.ofSeconds(TIMEOUT_S));
   }
 
   private static int maxMessageBytes(Admin admin, StreamAppConfig config)

@@ -32,6 +32,8 @@ public final class TopicCheck {
    */
   public record Result(Map<String, Integer> partitions, List<String> missing) {}
 
+  private static final long VISIBLE_POLL_MS = 50;
+
   private TopicCheck() {}
 
   /**
@@ -90,6 +92,31 @@ public final class TopicCheck {
       }
     }
     return new Result(partitions, missing);
+  }
+
+  /**
+   * Waits until the broker describes every one of {@code topics}. A create is acknowledged once the
+   * controller has committed it, which can be before the broker that answers the next request has
+   * applied it; without this wait, a describe, produce or consumer group right after a create can
+   * be told the topic does not exist.
+   *
+   * @throws IOException a topic is still unknown after {@code timeout}, or the broker did not
+   *     answer
+   */
+  public static void awaitVisible(
+      Admin admin, Collection<String> topics, Object servers, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> missing = describe(admin, topics, servers, timeout).missing();
+    while (!missing.isEmpty()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IOException(
+            "%s %d s after they were created"
+                .formatted(missingMessage(missing, servers), timeout.toSeconds()));
+      }
+      Thread.sleep(VISIBLE_POLL_MS);
+      missing = describe(admin, missing, servers, timeout).missing();
+    }
   }
 
   /** {@code cannot reach Kafka at <servers> within <n> s}. */

@@ -1,5 +1,6 @@
 package dev.digitstream.kafka.embedded;
 
+import dev.digitstream.common.kafka.TopicCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,6 +176,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     List<NewTopic> topics = List.of(new NewTopic(name, partitions, (short) 1));
     try (Admin admin = Admin.create(clientProperties())) {
       AdminWaits.get(admin.createTopics(topics).all(), "create topics " + topics);
+      TopicCheck.awaitVisible(admin, List.of(name), bootstrapServers, Duration.ofSeconds(30));
+    } catch (IOException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for topic " + name, e);
     }
   }
 

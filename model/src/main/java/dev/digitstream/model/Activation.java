@@ -1,6 +1,10 @@
 package dev.digitstream.model;
 
-/** The hidden-layer activation of the LeNet. */
+/**
+ * The hidden-layer activation of the LeNet. Each must be non-decreasing: {@link ChannelsLastLeNet}
+ * applies it after max-pooling instead of before, which gives the same numbers only then (its test
+ * compares every value here against DL4J's own forward pass).
+ */
 public enum Activation {
   /** ReLU, as in the Keras tutorial; the default. */
   RELU(org.nd4j.linalg.activations.Activation.RELU),

@@ -7,17 +7,12 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Classifies batches of raw 784-byte images with one vectorised forward pass per batch.
  *
- * <p><b>Not thread-safe.</b> Each instance owns a private, channels-last copy of the network
- * ({@link LeNet#channelsLastCopy}) and reusable input buffers (allocating a fresh array per call is
- * 10-30x slower); create one per thread.
+ * <p><b>Not thread-safe.</b> Each instance owns a private copy of the network's weights and the
+ * arrays of its forward pass ({@link ChannelsLastLeNet}); create one per thread.
  */
 public final class BatchClassifier {
 
@@ -28,11 +23,10 @@ public final class BatchClassifier {
       long inferenceNanos,
       long postprocessNanos) {}
 
-  private final MultiLayerNetwork network;
+  private final ChannelsLastLeNet forwardPass;
   private final String modelVersion;
   private final int maxBatch;
   private final float[] scaled;
-  private final INDArray input;
   private final FloatBuffer inputBuffer;
 
   /**
@@ -53,12 +47,11 @@ public final class BatchClassifier {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
     }
-    this.network = LeNet.channelsLastCopy(network);
+    this.forwardPass = new ChannelsLastLeNet(network, maxBatch);
     this.modelVersion = modelVersion;
     this.maxBatch = maxBatch;
     this.scaled = new float[maxBatch * ImageRecord.SIZE];
-    this.input = Nd4j.create(DataType.FLOAT, maxBatch, ImageRecord.HEIGHT, ImageRecord.WIDTH, 1);
-    this.inputBuffer = input.data().asNioFloat();
+    this.inputBuffer = forwardPass.input();
   }
 
   public int maxBatch() {
@@ -90,16 +83,8 @@ public final class BatchClassifier {
     }
     inputBuffer.clear();
     inputBuffer.put(scaled, 0, n * ImageRecord.SIZE);
-    INDArray batch =
-        n == maxBatch
-            ? input
-            : input.get(
-                NDArrayIndex.interval(0, n),
-                NDArrayIndex.all(),
-                NDArrayIndex.all(),
-                NDArrayIndex.all());
     long t1 = System.nanoTime();
-    float[][] probabilities = network.output(batch, false).toFloatMatrix();
+    float[][] probabilities = forwardPass.forward(n);
     long t2 = System.nanoTime();
     List<Prediction> predictions = new ArrayList<>(n);
     for (float[] row : probabilities) {

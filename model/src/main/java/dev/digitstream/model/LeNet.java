@@ -2,9 +2,7 @@ package dev.digitstream.model;
 
 import dev.digitstream.contract.ImageRecord;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -16,9 +14,7 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -40,14 +36,6 @@ public final class LeNet {
    */
   public static final long FLOPS_PER_IMAGE =
       2L * (28 * 28 * 20 * 25 + 14 * 14 * 50 * 25 * 20 + 2_450 * 500 + 500 * 10);
-
-  /** Index of the dense layer, whose input is the flattened output of the second pooling. */
-  private static final int DENSE_LAYER = 4;
-
-  /** Channels and side of the second pooling layer's output (50 maps of 7x7). */
-  private static final int POOLED_CHANNELS = 50;
-
-  private static final int POOLED_SIZE = 7;
 
   private LeNet() {}
 
@@ -112,49 +100,6 @@ public final class LeNet {
         new MultiLayerNetwork(configuration(activation, updater, weightInit, seed));
     network.init();
     return network;
-  }
-
-  /**
-   * A copy of a trained LeNet for inference, with channels-last (NHWC) activations: oneDNN's
-   * convolutions and pooling run 25-35 % faster that way on this project's CPUs than in the
-   * channels-first (NCHW) layout the models are trained and saved in (BENCHMARKS.md). The
-   * convolution weights keep their layout; the dense layer's input rows are reordered from
-   * (channel, y, x) to (y, x, channel), so the copy computes the same function. Its input is {@code
-   * [batch, 28, 28, 1]}, which has the same memory layout as {@code [batch, 784]}.
-   *
-   * @throws IllegalArgumentException if {@code trained} is not a LeNet
-   */
-  public static MultiLayerNetwork channelsLastCopy(MultiLayerNetwork trained) {
-    String description = describe(trained.getLayerWiseConfigurations());
-    Activation activation =
-        Arrays.stream(Activation.values())
-            .filter(candidate -> expectedDescription(candidate).equals(description))
-            .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("not a LeNet: " + description));
-    MultiLayerNetwork copy =
-        new MultiLayerNetwork(
-            configuration(activation, new Sgd(), WeightInit.XAVIER, 0, CNN2DFormat.NHWC));
-    copy.init();
-    for (int i = 0; i < trained.getnLayers(); i++) {
-      for (Map.Entry<String, INDArray> param : trained.getLayer(i).paramTable().entrySet()) {
-        INDArray value = param.getValue();
-        if (i == DENSE_LAYER && param.getKey().equals(DefaultParamInitializer.WEIGHT_KEY)) {
-          value = channelsFirstToLast(value);
-        }
-        copy.getLayer(i).setParam(param.getKey(), value);
-      }
-    }
-    return copy;
-  }
-
-  /** Reorders dense weights {@code [50*7*7, 500]} from (c, y, x) rows to (y, x, c) rows. */
-  private static INDArray channelsFirstToLast(INDArray denseWeights) {
-    long units = denseWeights.size(1);
-    return denseWeights
-        .reshape('c', POOLED_CHANNELS, POOLED_SIZE * POOLED_SIZE, units)
-        .permute(1, 0, 2)
-        .dup('c')
-        .reshape('c', POOLED_CHANNELS * POOLED_SIZE * POOLED_SIZE, units);
   }
 
   private static SubsamplingLayer maxPool(CNN2DFormat format) {

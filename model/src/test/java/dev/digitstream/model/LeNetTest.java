@@ -1,15 +1,11 @@
 package dev.digitstream.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -69,36 +65,5 @@ class LeNetTest {
     network.output(features);
 
     assertThat(Nd4jRuntime.layerHelpers(network)).containsExactly(ONEDNN_HELPERS);
-  }
-
-  @ParameterizedTest
-  @EnumSource(Activation.class)
-  void shouldComputeTheSameFunctionInItsChannelsLastCopy(Activation activation) {
-    MultiLayerNetwork trained = LeNet.create(activation, new Sgd(0.01), WeightInit.XAVIER, 7);
-    // Random biases too, so that a bias left behind in the copy would show.
-    trained.params().assign(Nd4j.rand(DataType.FLOAT, 1, LeNet.PARAMETERS).subi(0.5).muli(0.2));
-    INDArray images = Nd4j.rand(DataType.FLOAT, 16, 784);
-
-    MultiLayerNetwork copy = LeNet.channelsLastCopy(trained);
-    INDArray expected = trained.output(images);
-    INDArray actual = copy.output(images.reshape('c', 16, 28, 28, 1));
-
-    assertThat(copy.numParams()).isEqualTo(LeNet.PARAMETERS);
-    assertThat(Nd4jRuntime.layerHelpers(copy))
-        .as("the copy's convolutions and pooling run on oneDNN too")
-        .containsExactly(ONEDNN_HELPERS);
-    assertThat(expected.argMax(1).toIntVector()).containsExactly(actual.argMax(1).toIntVector());
-    assertThat(actual.ravel().toFloatVector())
-        .containsExactly(expected.ravel().toFloatVector(), within(1e-5f));
-    assertThat(expected.std(0).maxNumber().doubleValue())
-        .as("the outputs depend on the image")
-        .isGreaterThan(1e-3);
-  }
-
-  @Test
-  void shouldRefuseToMakeAChannelsLastCopyOfAnotherArchitecture() {
-    MultiLayerNetwork mlp = TestModels.anotherArchitecture();
-
-    assertThatThrownBy(() -> LeNet.channelsLastCopy(mlp)).hasMessageStartingWith("not a LeNet");
   }
 }

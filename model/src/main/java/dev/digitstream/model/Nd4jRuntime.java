@@ -52,22 +52,30 @@ public final class Nd4jRuntime {
     // Training with 2 threads measured 1,119 images/s with 2 BLAS threads and 1,496 with 1
     // (BENCHMARKS.md, "OpenBLAS kernel and threads").
     Nd4j.factory().blas().setMaxThreads(1);
-    if (!kernelChecked
-        && System.getenv(OPENBLAS_CORETYPE) == null
-        && X86_64.contains(System.getProperty("os.arch"))) {
-      LOG.warn(
-          "{} is not set: the OpenBLAS that ND4J bundles (0.3.19) runs a generic kernel on CPUs it"
-              + " does not recognise, measured 4x slower in dense layers. Start Java through"
-              + " bin/with-openblas-kernel, as ./run-pipeline and the Docker images do.",
-          OPENBLAS_CORETYPE);
-    }
-    kernelChecked = true;
     if (!oneDnnAvailable()) {
       LOG.warn(
           "ND4J natives without oneDNN: convolutions will run about 10x slower."
               + " Use the nd4j-native classifier linux-x86_64-onednn.");
     }
     LOG.debug("ND4J configured: {} thread(s), oneDNN {}", threads, oneDnnAvailable());
+  }
+
+  /**
+   * Logs a warning, once per process, when {@code OPENBLAS_CORETYPE} is not set on x86-64. Only
+   * training needs it: DL4J runs its dense layers on OpenBLAS, while inference ({@link
+   * BatchClassifier}) runs on oneDNN.
+   */
+  public static synchronized void warnIfBlasKernelUnset() {
+    if (!kernelChecked
+        && System.getenv(OPENBLAS_CORETYPE) == null
+        && X86_64.contains(System.getProperty("os.arch"))) {
+      LOG.warn(
+          "{} is not set: the OpenBLAS that ND4J bundles (0.3.19) runs a generic kernel on CPUs it"
+              + " does not recognise, measured to make training 1.3x slower. Start Java through"
+              + " bin/with-openblas-kernel, as ./run-pipeline and the trainer's Docker image do.",
+          OPENBLAS_CORETYPE);
+    }
+    kernelChecked = true;
   }
 
   /** Whether the loaded ND4J natives include oneDNN and have it enabled. */

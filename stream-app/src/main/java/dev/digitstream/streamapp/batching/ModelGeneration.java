@@ -55,9 +55,9 @@ public final class ModelGeneration {
   private static BatchClassifier warmedUp(LoadedModel model, int maxBatch) {
     BatchClassifier classifier = new BatchClassifier(model, maxBatch);
     byte[] blank = new byte[ImageRecord.SIZE];
-    // Single images, cheap, until the JIT has compiled the Java side of inference (DL4J's layers,
-    // workspaces, our pre- and postprocessing): interpreted, it slowed the first seconds of
-    // serving.
+    // Single images, cheap, until the JIT has compiled the Java side of inference (ND4J's calls
+    // into the native operations, our pre- and postprocessing): interpreted, it slowed the first
+    // seconds of serving.
     for (int i = 0; i < JIT_WARM_UP_CALLS; i++) {
       classifier.classify(List.of(blank));
     }

@@ -3,6 +3,7 @@ package dev.digitstream.trainer.training;
 import dev.digitstream.contract.idx.LabelledImages;
 import dev.digitstream.model.BatchClassifier;
 import dev.digitstream.model.LeNet;
+import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.trainer.evaluation.Evaluation;
 import dev.digitstream.trainer.evaluation.Evaluator;
 import java.util.ArrayList;
@@ -73,6 +74,7 @@ public final class Trainer {
    * @param validation validation images, or null
    */
   public Result train(LabelledImages train, LabelledImages validation, Listener listener) {
+    Nd4jRuntime.warnIfBlasKernelUnset();
     MultiLayerNetwork network =
         LeNet.create(recipe.activation(), recipe.updater(), recipe.weightInit(), seed);
     BatchFeeder feeder =

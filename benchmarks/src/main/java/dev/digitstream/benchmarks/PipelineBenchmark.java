@@ -139,6 +139,13 @@ public final class PipelineBenchmark {
       for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
         Map<String, String> fixed = Map.of("PROCESSING_GUARANTEE", guarantee);
         int max = maxSustainableRate(kafka, model, fixed);
+        if (max < 0) {
+          // a stall in the first trial (seen once: p99 528 ms at 500 images/s, where a repeat
+          // measured 169 ms) ends a search with nothing; one repeat, in a fresh app, says so
+          report.print("  max-rate search, %s: nothing passed; searching once more", guarantee);
+          max = maxSustainableRate(kafka, model, fixed);
+        }
+        Bench.check(max > 0, "producer --find-max-rate (%s) found no sustainable rate", guarantee);
         Map<String, String> withTarget = new HashMap<>(fixed);
         withTarget.putAll(target);
         latencyAt(kafka, model, test, max / 2, "50 % of the maximum, fixed batching", fixed);
@@ -156,7 +163,7 @@ public final class PipelineBenchmark {
   /**
    * The highest rate a stream-app (1 partition) sustains with p99 within {@link #OBJECTIVE} and
    * nothing missing, as {@code producer --find-max-rate} finds it (the producer as users run it, in
-   * its own JVM). Its trial lines go to the report.
+   * its own JVM), or -1 when it found none. Its trial lines go to the report.
    */
   private int maxSustainableRate(EmbeddedKafka kafka, Path model, Map<String, String> settings)
       throws Exception {
@@ -207,11 +214,13 @@ public final class PipelineBenchmark {
           }
         }
       }
-      Bench.check(
-          producer.waitFor() == 0 && max > 0,
-          "producer --find-max-rate (%s) found no sustainable rate; see %s",
-          guarantee,
-          app.log());
+      int exit = producer.waitFor();
+      if (max < 0) {
+        report.print(
+            "  max-rate search, %s: no sustainable rate (producer exit %d); see %s",
+            guarantee, exit, app.log());
+        return -1;
+      }
       report.print(
           "maximum sustainable rate, 1 partition, %s (producer --find-max-rate, p99 <= %s, 0 missing): %,d images/s",
           guarantee, OBJECTIVE, max);

@@ -37,6 +37,12 @@ public final class LeNet {
   public static final long FLOPS_PER_IMAGE =
       2L * (28 * 28 * 20 * 25 + 14 * 14 * 50 * 25 * 20 + 2_450 * 500 + 500 * 10);
 
+  /**
+   * Channels first, DL4J's default, in which models are trained and saved; inference reorders to
+   * channels last itself ({@link ChannelsLastLeNet}).
+   */
+  private static final CNN2DFormat FORMAT = CNN2DFormat.NCHW;
+
   private LeNet() {}
 
   /**
@@ -49,15 +55,6 @@ public final class LeNet {
    */
   public static MultiLayerConfiguration configuration(
       Activation activation, IUpdater updater, WeightInit weightInit, long seed) {
-    return configuration(activation, updater, weightInit, seed, CNN2DFormat.NCHW);
-  }
-
-  private static MultiLayerConfiguration configuration(
-      Activation activation,
-      IUpdater updater,
-      WeightInit weightInit,
-      long seed,
-      CNN2DFormat format) {
     return new NeuralNetConfiguration.Builder()
         .seed(seed)
         .updater(updater)
@@ -68,28 +65,25 @@ public final class LeNet {
             new ConvolutionLayer.Builder(5, 5)
                 .nOut(20)
                 .stride(1, 1)
-                .dataFormat(format)
+                .dataFormat(FORMAT)
                 .activation(activation.dl4j())
                 .build())
-        .layer(maxPool(format))
+        .layer(maxPool())
         .layer(
             new ConvolutionLayer.Builder(5, 5)
                 .nOut(50)
                 .stride(1, 1)
-                .dataFormat(format)
+                .dataFormat(FORMAT)
                 .activation(activation.dl4j())
                 .build())
-        .layer(maxPool(format))
+        .layer(maxPool())
         .layer(new DenseLayer.Builder().nOut(500).activation(activation.dl4j()).build())
         .layer(
             new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                 .nOut(ImageRecord.CLASSES)
                 .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
                 .build())
-        .setInputType(
-            format == CNN2DFormat.NCHW
-                ? InputType.convolutionalFlat(ImageRecord.HEIGHT, ImageRecord.WIDTH, 1)
-                : InputType.convolutional(ImageRecord.HEIGHT, ImageRecord.WIDTH, 1, format))
+        .setInputType(InputType.convolutionalFlat(ImageRecord.HEIGHT, ImageRecord.WIDTH, 1))
         .build();
   }
 
@@ -102,11 +96,11 @@ public final class LeNet {
     return network;
   }
 
-  private static SubsamplingLayer maxPool(CNN2DFormat format) {
+  private static SubsamplingLayer maxPool() {
     return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
         .kernelSize(2, 2)
         .stride(2, 2)
-        .dataFormat(format)
+        .dataFormat(FORMAT)
         .build();
   }
 

@@ -39,32 +39,25 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The dense layers multiply on ND4J's matmul operation, which runs on oneDNN into row-major
  * results (DL4J's own dense layers run on OpenBLAS). The dense layer's weight rows are reordered
  * once from the (channel, y, x) order of a channels-first flatten to (y, x, channel). The weights
- * are copied, so the source network may go on training. BENCHMARKS.md ("Issue 17", "The forward
- * pass") has the figures.
+ * are copied, so the source network may go on training. BENCHMARKS.md ("The forward pass (third
+ * session)") has the figures.
  *
  * <p><b>Not thread-safe</b>: one instance per thread.
  */
 final class ChannelsLastLeNet {
 
   private static final int SIDE = ImageRecord.WIDTH;
-  private static final int CONV1 = 20;
-  private static final int CONV2 = 50;
-  private static final int POOLED_SIZE = 7;
+  private static final int CONV1 = LeNet.CONV1_FILTERS;
+  private static final int CONV2 = LeNet.CONV2_FILTERS;
+  private static final int POOLED_SIZE = SIDE / 4;
   private static final int FLAT = POOLED_SIZE * POOLED_SIZE * CONV2;
-  private static final int HIDDEN = 500;
+  private static final int HIDDEN = LeNet.HIDDEN_UNITS;
   private static final int CLASSES = ImageRecord.CLASSES;
-
-  /** Layer indices in the trained network. */
-  private static final int CONV1_LAYER = 0;
-
-  private static final int CONV2_LAYER = 2;
-  private static final int DENSE_LAYER = 4;
-  private static final int OUTPUT_LAYER = 5;
 
   private static final Conv2DConfig CONVOLUTION =
       Conv2DConfig.builder()
-          .kH(5)
-          .kW(5)
+          .kH(LeNet.KERNEL)
+          .kW(LeNet.KERNEL)
           .sH(1)
           .sW(1)
           .dH(1)
@@ -125,16 +118,16 @@ final class ChannelsLastLeNet {
       throw new IllegalArgumentException("not a LeNet: " + description);
     }
     this.maxBatch = maxBatch;
-    this.activation = activationOf(trained, CONV1_LAYER);
-    this.softmax = activationOf(trained, OUTPUT_LAYER);
-    this.conv1Weights = weights(trained, CONV1_LAYER).dup('c');
-    this.conv1Bias = bias(trained, CONV1_LAYER);
-    this.conv2Weights = weights(trained, CONV2_LAYER).dup('c');
-    this.conv2Bias = bias(trained, CONV2_LAYER);
-    this.denseWeights = channelsFirstToLast(weights(trained, DENSE_LAYER));
-    this.denseBias = bias(trained, DENSE_LAYER).reshape(1, HIDDEN);
-    this.outputWeights = weights(trained, OUTPUT_LAYER).dup('c');
-    this.outputBias = bias(trained, OUTPUT_LAYER).reshape(1, CLASSES);
+    this.activation = activationOf(trained, LeNet.CONV1_LAYER);
+    this.softmax = activationOf(trained, LeNet.OUTPUT_LAYER);
+    this.conv1Weights = weights(trained, LeNet.CONV1_LAYER).dup('c');
+    this.conv1Bias = bias(trained, LeNet.CONV1_LAYER);
+    this.conv2Weights = weights(trained, LeNet.CONV2_LAYER).dup('c');
+    this.conv2Bias = bias(trained, LeNet.CONV2_LAYER);
+    this.denseWeights = channelsFirstToLast(weights(trained, LeNet.DENSE_LAYER));
+    this.denseBias = bias(trained, LeNet.DENSE_LAYER).reshape(1, HIDDEN);
+    this.outputWeights = weights(trained, LeNet.OUTPUT_LAYER).dup('c');
+    this.outputBias = bias(trained, LeNet.OUTPUT_LAYER).reshape(1, CLASSES);
     // conv1's output is dead once pooled and conv2's input is dead once convolved: one buffer
     // serves both convolutions and one both poolings
     this.input = buffer(ImageRecord.SIZE);

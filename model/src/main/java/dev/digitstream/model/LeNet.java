@@ -37,6 +37,20 @@ public final class LeNet {
   public static final long FLOPS_PER_IMAGE =
       2L * (28 * 28 * 20 * 25 + 14 * 14 * 50 * 25 * 20 + 2_450 * 500 + 500 * 10);
 
+  /** The architecture's sizes, shared by the configuration and {@link ChannelsLastLeNet}. */
+  static final int KERNEL = 5;
+
+  static final int CONV1_FILTERS = 20;
+  static final int CONV2_FILTERS = 50;
+  static final int HIDDEN_UNITS = 500;
+
+  /** Layer indices: convolution, pooling, convolution, pooling, dense, output. */
+  static final int CONV1_LAYER = 0;
+
+  static final int CONV2_LAYER = 2;
+  static final int DENSE_LAYER = 4;
+  static final int OUTPUT_LAYER = 5;
+
   /**
    * Channels first, DL4J's default, in which models are trained and saved; inference reorders to
    * channels last itself ({@link ChannelsLastLeNet}).
@@ -62,22 +76,22 @@ public final class LeNet {
         .convolutionMode(ConvolutionMode.Same)
         .list()
         .layer(
-            new ConvolutionLayer.Builder(5, 5)
-                .nOut(20)
+            new ConvolutionLayer.Builder(KERNEL, KERNEL)
+                .nOut(CONV1_FILTERS)
                 .stride(1, 1)
                 .dataFormat(FORMAT)
                 .activation(activation.dl4j())
                 .build())
         .layer(maxPool())
         .layer(
-            new ConvolutionLayer.Builder(5, 5)
-                .nOut(50)
+            new ConvolutionLayer.Builder(KERNEL, KERNEL)
+                .nOut(CONV2_FILTERS)
                 .stride(1, 1)
                 .dataFormat(FORMAT)
                 .activation(activation.dl4j())
                 .build())
         .layer(maxPool())
-        .layer(new DenseLayer.Builder().nOut(500).activation(activation.dl4j()).build())
+        .layer(new DenseLayer.Builder().nOut(HIDDEN_UNITS).activation(activation.dl4j()).build())
         .layer(
             new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                 .nOut(ImageRecord.CLASSES)

@@ -300,9 +300,12 @@ public final class PipelineBenchmark {
       warmUp(kafka, topics, images, consumer);
       String before = app.scrape();
       CpuTimes cpuBefore = CpuTimes.of(app.pid());
+      Map<String, Double> threadsBefore = ProcStats.threadSeconds(app.pid());
+      Profiler profiler = Profiler.attach(app.pid());
       produce(kafka, topics.input(), images, BACKLOG_IMAGES);
       long[] firstAndLast = new long[2];
       int seen = awaitPredictions(consumer, BACKLOG_IMAGES, firstAndLast);
+      profiler.stop("backlog-" + partitions + (settings.isEmpty() ? "" : "-target"));
       Bench.check(
           seen >= BACKLOG_IMAGES,
           "backlog %d partition(s): %,d of %,d predictions in 5 minutes; see %s",
@@ -311,6 +314,7 @@ public final class PipelineBenchmark {
           BACKLOG_IMAGES,
           app.log());
       CpuTimes cpu = CpuTimes.of(app.pid()).minus(cpuBefore);
+      Map<String, Double> threads = ProcStats.threadSeconds(app.pid());
       String after = app.scrape();
       double seconds = (firstAndLast[1] - firstAndLast[0]) / 1e9;
       report.print(
@@ -325,8 +329,16 @@ public final class PipelineBenchmark {
           cpu.machineSeconds() / cpu.wallSeconds());
       double appCpuPerImage = cpu.processSeconds() / seen;
       report.print(
-          "  backlog %d partition(s): stream-app CPU per image %.0f us = %.2fx in-process inference at batch %d",
-          partitions, appCpuPerImage * 1e6, appCpuPerImage / inferenceCpuPerImage, BATCH);
+          "  backlog %d partition(s): stream-app CPU per image %.0f us = %.2fx in-process inference at batch %d (over %.1f s from the first record sent; drain %.1f s)",
+          partitions,
+          appCpuPerImage * 1e6,
+          appCpuPerImage / inferenceCpuPerImage,
+          BATCH,
+          cpu.wallSeconds(),
+          seconds);
+      report.print(
+          "  backlog %d partition(s): stream-app CPU per image by thread, us: %s",
+          partitions, ProcStats.byThread(threadsBefore, threads, 1e6 / seen));
       report.print("  stream-app peak RSS: %,d MB", ProcStats.peakRssKb(app.pid()) / 1024);
       return (seen - 1) / seconds;
     }
@@ -347,6 +359,8 @@ public final class PipelineBenchmark {
         consumer.poll(Duration.ofMillis(100));
       }
       try (StreamAppProcess app = startApp(kafka, model, topics, "cold-" + partitions)) {
+        Map<String, Double> threadsAtReady = ProcStats.threadSeconds(app.pid());
+        Map<String, Double> threadsAtWindowEnd = null;
         long ready = System.nanoTime();
         long firstWindowEnd = ready + TimeUnit.SECONDS.toNanos(FIRST_SECONDS);
         long deadline = ready + TimeUnit.SECONDS.toNanos(300);
@@ -360,6 +374,8 @@ public final class PipelineBenchmark {
           long now = System.nanoTime();
           if (now <= firstWindowEnd) {
             first += polled;
+          } else if (threadsAtWindowEnd == null) {
+            threadsAtWindowEnd = ProcStats.threadSeconds(app.pid());
           }
           if (polled > 0) {
             firstAt = firstAt == 0 ? now : firstAt;
@@ -396,6 +412,15 @@ public final class PipelineBenchmark {
         report.print(
             "  cold start %d partition(s): first prediction %.1f s after ready; predictions in each of the first 15 s: %s",
             partitions, (firstAt - ready) / 1e9, Arrays.toString(Arrays.copyOf(perSecond, 15)));
+        report.print(
+            "  cold start %d partition(s): stream-app CPU by thread, ms per second: first %d s %s; after %s",
+            partitions,
+            FIRST_SECONDS,
+            ProcStats.byThread(threadsAtReady, threadsAtWindowEnd, 1e3 / FIRST_SECONDS),
+            ProcStats.byThread(
+                threadsAtWindowEnd,
+                ProcStats.threadSeconds(app.pid()),
+                1e3 / ((last - firstWindowEnd) / 1e9)));
       }
     }
   }

@@ -2,7 +2,12 @@ package dev.digitstream.benchmarks;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** A process's and the machine's CPU use and a process's peak memory, from Linux's /proc. */
 final class ProcStats {
@@ -38,6 +43,47 @@ final class ProcStats {
           machineSeconds - earlier.machineSeconds,
           wallSeconds - earlier.wallSeconds);
     }
+  }
+
+  /**
+   * CPU seconds of each kind of thread in a process: its threads' names (Linux keeps the first 15
+   * characters) with digits dropped, so that "GC Thread#0" and "GC Thread#1" count together.
+   * Threads that ended are not counted.
+   */
+  static Map<String, Double> threadSeconds(long pid) throws IOException {
+    Map<String, Double> seconds = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (NoSuchFileException ended) {
+          continue;
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        double ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        seconds.merge(
+            name.replaceAll("[0-9]+", "#"), ticks / CpuTimes.TICKS_PER_SECOND, Double::sum);
+      }
+    }
+    return seconds;
+  }
+
+  /**
+   * The CPU seconds each kind of thread used between two {@link #threadSeconds} readings, times
+   * {@code scale}, largest first, those under 1 left out: "stream-thread 139, GC Thread# 2".
+   */
+  static String byThread(Map<String, Double> before, Map<String, Double> after, double scale) {
+    return after.entrySet().stream()
+        .map(
+            t ->
+                Map.entry(
+                    t.getKey(), (t.getValue() - before.getOrDefault(t.getKey(), 0.0)) * scale))
+        .filter(t -> t.getValue() >= 1)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .map(t -> String.format(Locale.ROOT, "%s %.0f", t.getKey(), t.getValue()))
+        .collect(Collectors.joining(", "));
   }
 
   /** The process's peak resident set (VmHWM) in KiB, or -1 when /proc does not say. */

@@ -77,10 +77,9 @@ final class StreamsProperties {
     if (config.commitIntervalMs() > 0) {
       props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
     } else if (config.processingGuarantee().equals(StreamAppConfig.AT_LEAST_ONCE)) {
-      // Kafka Streams commits every 30 s under at-least-once, and the pending store's cache holds
-      // every delete until a commit writes it: measured at 1,900 images/s, each commit then took
-      // 200 ms of the stream thread, a latency spike every 30 s (BENCHMARKS.md). 1 s also bounds
-      // what a crash replays.
+      // Kafka Streams commits every 30 s under at-least-once; 1 s bounds what a crash replays
+      // (and when every record went through the pending store's cache, a 30-s commit took 200 ms
+      // of the stream thread at 1,900 images/s: BENCHMARKS.md, "At-least-once commits").
       props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, AT_LEAST_ONCE_COMMIT_INTERVAL_MS);
     }
     if (!config.stateDir().isEmpty()) {

@@ -65,7 +65,9 @@ public final class FlowMetrics implements MeterBinder {
   /** A gauge of the records in this instance's pending stores, waiting for their prediction. */
   public static void bindStored(MeterRegistry registry, Supplier<Number> stored) {
     Gauge.builder(PENDING_STORED, stored)
-        .description("Records in the pending stores of this instance awaiting their prediction")
+        .description(
+            "Records of this instance awaiting their prediction (in its pending stores once a"
+                + " commit has passed)")
         .register(registry);
   }
 

@@ -16,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -34,23 +36,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One per stream task. Invalid records go straight to the dead-letter topic. A valid record is
- * first written to the task's changelogged pending store, then added to its thread's shared batch;
- * its prediction, or its review request when triage did not accept it and review is on, is emitted
- * and its store entry deleted from this task's own context. Either output comes from the same store
- * entry, so a record ends in exactly one of the predictions, review and dead-letter topics.
+ * One per stream task. Invalid records go straight to the dead-letter topic. A valid record is kept
+ * in memory and added to its thread's shared batch; its prediction, or its review request when
+ * triage did not accept it and review is on, is emitted from this task's own context. A record ends
+ * in exactly one of the predictions, review and dead-letter topics.
  *
- * <p>Why this is crash-safe: Kafka Streams commits a task's input offsets together with its store
- * changelog (atomically under exactly-once, after flushing every send under at-least-once). A
- * record whose offset is committed is therefore either already predicted or still in the store, and
- * a restarted instance restores the store and classifies what it finds there. Nothing waits only in
- * memory.
+ * <p>Why this is crash-safe: at the start of every commit ({@link CommitCounter}), and when the
+ * task closes, the records still awaiting their prediction are written to the task's changelogged
+ * pending store; Kafka Streams then commits the task's input offsets together with that changelog
+ * (atomically under exactly-once, after flushing every send under at-least-once). A record whose
+ * offset is committed is therefore either already predicted or in the store, and a restarted
+ * instance restores the store and classifies what it finds there. A record predicted between two
+ * commits never touches the store: most do not, which saves the store's writes, deletes and their
+ * changelog records (BENCHMARKS.md, "Where the app's CPU goes"). A stored entry is deleted when its
+ * prediction is emitted.
  *
- * <p>Under at-least-once the delete must also wait: its tombstone and the prediction go to
- * different partitions, and the tombstone may be acknowledged first. An entry whose input offset
- * may already be committed (it was stored before the last commit, or restored) is therefore deleted
- * only once a commit has flushed its prediction ({@link CommitCounter}); an entry stored since the
- * last commit is deleted at once, as its input is read again if the prediction is lost.
+ * <p>Under at-least-once that delete must wait: its tombstone and the prediction go to different
+ * partitions, and the tombstone may be acknowledged first. A stored entry's input offset may be
+ * committed, so its entry is deleted only once a commit has flushed its prediction.
  *
  * <p>Model swaps: replicas follow a decision within moments of each other, and a task that moves in
  * that moment could go from a replica that swapped to one that has not yet, and back. So each task
@@ -95,10 +98,13 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   private final ArrayDeque<Emitted> awaitingCommit = new ArrayDeque<>();
 
   /**
-   * The store's entries that are in the batch or computed and not yet emitted, as objects: emitting
-   * takes them from here instead of reading and decoding them from the store again.
+   * The records in the batch or computed and not yet emitted, by sequence number; emitting takes
+   * them from here, never from the store.
    */
   private final Map<Long, PendingRecord> inFlight = new HashMap<>();
+
+  /** The sequence numbers that have an entry in the pending store. */
+  private final Set<Long> inStore = new HashSet<>();
 
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<Long, PendingRecord> store;
@@ -111,7 +117,6 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   private long nextSequence;
   private long storedHere;
   private long lastCommitSeen;
-  private long firstSinceCommit;
 
   ClassifyProcessor(
       Batchers batchers,
@@ -140,7 +145,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     this.batcher = null;
     this.nextSequence = 0;
     this.lastCommitSeen = commits.commits();
-    this.firstSinceCommit = 0;
+    this.commits.beforeCommit(this::storeInFlight);
     this.punctuation =
         context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, this::tick);
   }
@@ -173,9 +178,11 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         deadLetter(record, invalid.get(), detail(record, invalid.get()));
         return -1;
       }
-      PendingRecord pending =
-          new PendingRecord(record.key(), record.value(), record.headers(), record.timestamp());
       Header[] headers = record.headers().toArray();
+      // a copy: the entry may be written to the store at a later commit
+      PendingRecord pending =
+          new PendingRecord(
+              record.key(), record.value(), new RecordHeaders(headers), record.timestamp());
       if (!limit.predictionFits(record.key(), headers)
           || !limit.pendingEntryFits(pending.serializedSize())) {
         deadLetter(
@@ -187,7 +194,6 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         return -1;
       }
       long sequence = nextSequence++;
-      store.put(sequence, pending);
       inFlight.put(sequence, pending);
       stored(1);
       return sequence;
@@ -233,11 +239,11 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       while (pending.hasNext()) {
         KeyValue<Long, PendingRecord> entry = pending.next();
         nextSequence = Math.max(nextSequence, entry.key + 1);
+        inStore.add(entry.key);
         batch(entry.key, entry.value);
         restored++;
       }
     }
-    firstSinceCommit = nextSequence;
     stored(restored);
     metrics.flow().restored(restored);
   }
@@ -317,6 +323,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         throw new IllegalStateException("no pending record for sequence " + done.sequence());
       }
       if (mustHold(done.decision(), now)) {
+        store(done.sequence(), pending); // re-read from the store when this replica follows
         held.add(done.sequence());
         batchers.unsettled().decrementAndGet();
         continue;
@@ -347,7 +354,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
             TopologyFactory.PREDICTIONS_SINK);
         metrics.flow().predictionOut(now - pending.timestamp());
       }
-      if (atLeastOnce && done.sequence() < firstSinceCommit) {
+      if (!inStore.remove(done.sequence())) {
+        settled();
+      } else if (atLeastOnce) {
         awaitingCommit.add(new Emitted(done.sequence(), lastCommitSeen));
       } else {
         delete(done.sequence());
@@ -361,8 +370,8 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   }
 
   /**
-   * Notes a commit since the last look: entries stored before it may have committed offsets, and
-   * predictions emitted before it are acknowledged, so their entries can go.
+   * Notes a commit since the last look: predictions emitted before it are acknowledged, so their
+   * entries can go.
    */
   private void settleCommitted() {
     long count = commits.commits();
@@ -370,14 +379,32 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       return;
     }
     lastCommitSeen = count;
-    firstSinceCommit = nextSequence;
     while (!awaitingCommit.isEmpty() && awaitingCommit.peek().commit() < count) {
       delete(awaitingCommit.poll().sequence());
     }
   }
 
+  /**
+   * Writes the records awaiting their prediction that the store does not hold yet to it: at the
+   * start of every commit, and when the task closes.
+   */
+  private void storeInFlight() {
+    inFlight.forEach(this::store);
+  }
+
+  private void store(long sequence, PendingRecord pending) {
+    if (inStore.add(sequence)) {
+      store.put(sequence, pending);
+    }
+  }
+
   private void delete(long sequence) {
     store.delete(sequence);
+    settled();
+  }
+
+  /** A record's prediction is emitted and its store entry, if it had one, deleted. */
+  private void settled() {
     stored(-1);
     batchers.unsettled().decrementAndGet();
   }
@@ -406,25 +433,35 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   }
 
   /**
-   * The task is closed (migrated, revived or shut down): its batch entries and computed predictions
-   * are dropped here and recomputed from the store by whoever runs the task next.
+   * The task is closed (migrated, revived or shut down): the records awaiting their prediction are
+   * stored first (the commit that follows a clean close comes after this), then the batch entries
+   * and computed predictions are dropped here and recomputed from the store by whoever runs the
+   * task next.
    */
   @Override
   public void close() {
-    if (punctuation != null) {
-      punctuation.cancel();
-      punctuation = null;
+    try {
+      if (commits != null) {
+        commits.beforeCommit(() -> {});
+        storeInFlight();
+      }
+    } finally {
+      if (punctuation != null) {
+        punctuation.cancel();
+        punctuation = null;
+      }
+      if (batcher != null) {
+        batcher.forget(this);
+        batcher = null;
+      }
+      batchers.unsettled().addAndGet(-(ready.size() + awaitingCommit.size()));
+      ready.clear();
+      inFlight.clear();
+      inStore.clear();
+      awaitingCommit.clear();
+      held.clear(); // in the store: whoever runs the task next classifies them
+      batchers.stored().addAndGet(-storedHere);
+      storedHere = 0;
     }
-    if (batcher != null) {
-      batcher.forget(this);
-      batcher = null;
-    }
-    batchers.unsettled().addAndGet(-(ready.size() + awaitingCommit.size()));
-    ready.clear();
-    inFlight.clear();
-    awaitingCommit.clear();
-    held.clear(); // still in the store: whoever runs the task next classifies them
-    batchers.stored().addAndGet(-storedHere);
-    storedHere = 0;
   }
 }

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -35,9 +36,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The processor's life cycle as Kafka Streams drives it beyond what the test driver can show: the
- * same instance closed and initialised again (a revived task) over a store that kept its entries,
- * and an unexpected failure inside one record's processing.
+ * The processor's life cycle as Kafka Streams drives it beyond what the test driver can show: what
+ * it stores at a commit and at a close, the same instance closed and initialised again (a revived
+ * task) over a store that kept its entries, and an unexpected failure inside one record's
+ * processing.
  */
 class ClassifyProcessorTest {
 
@@ -51,6 +53,7 @@ class ClassifyProcessorTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private MockProcessorContext<byte[], byte[]> context;
   private KeyValueStore<Long, PendingRecord> store;
+  private CommitCounter commits;
   private Batchers batchers;
   private ClassifyProcessor processor;
 
@@ -82,7 +85,7 @@ class ClassifyProcessorTest {
             .build();
     decisions.init(context.getStateStoreContext(), decisions);
     context.addStateStore(decisions);
-    CommitCounter commits = CommitCounter.builder(TopologyFactory.COMMIT_COUNTER).build();
+    commits = CommitCounter.builder(TopologyFactory.COMMIT_COUNTER).build();
     commits.init(context.getStateStoreContext(), commits);
     context.addStateStore(commits);
     AppMetrics metrics = AppMetrics.bind(registry, MAX_BATCH, 3, model.metadata(), 0);
@@ -133,9 +136,10 @@ class ClassifyProcessorTest {
     start(PendingRecord.serde());
     processor.process(image(0));
     processor.process(image(1));
-    assertThat(store.approximateNumEntries()).isEqualTo(2);
+    assertThat(store.approximateNumEntries()).as("no commit yet").isZero();
 
     processor.close(); // Kafka Streams revives the task: close, then init on the same instance
+    assertThat(store.approximateNumEntries()).as("stored by the close").isEqualTo(2);
     processor.init(context);
     assertThat(context.scheduledPunctuators())
         .as("the first punctuation is cancelled, the second lives")
@@ -152,20 +156,47 @@ class ClassifyProcessorTest {
   }
 
   @Test
-  void shouldDeadLetterARecordWhoseProcessingFailsAndGoOn() {
-    Serde<PendingRecord> failing =
+  void shouldStoreWhatAwaitsItsPredictionAtACommitAndNothingPredictedBetweenCommits() {
+    AtomicLong writes = new AtomicLong();
+    start(
         Serdes.serdeFrom(
             (Serializer<PendingRecord>)
                 (topic, r) -> {
-                  if (r.headers().lastHeader("poison") != null) {
-                    throw new IllegalStateException("cannot store this one");
-                  }
+                  writes.incrementAndGet();
                   return PendingRecord.serde().serializer().serialize(topic, r);
                 },
-            PendingRecord.serde().deserializer());
-    start(failing);
+            PendingRecord.serde().deserializer()));
+    processor.process(image(0));
+    processor.process(image(1));
+    assertThat(store.approximateNumEntries()).as("no commit yet").isZero();
+
+    commits.flushCache(); // how a commit starts
+    assertThat(store.all())
+        .toIterable()
+        .extracting(kv -> kv.value.key())
+        .as("stored before the offsets are committed")
+        .containsExactly(
+            "img-0".getBytes(StandardCharsets.UTF_8), "img-1".getBytes(StandardCharsets.UTF_8));
+    commits.flushCache();
+    assertThat(writes).as("each stored once").hasValue(2);
+
+    processor.process(image(2));
+    processor.process(image(3)); // the batch is full: all four are predicted
+    assertThat(predictedKeys()).containsExactly("img-0", "img-1", "img-2", "img-3");
+    assertThat(store.approximateNumEntries()).as("the stored entries deleted").isZero();
+    assertThat(writes).as("the two predicted between commits never stored").hasValue(2);
+    assertThat(batchers.stored().get()).isZero();
+    assertThat(batchers.unsettled().get()).isZero();
+
+    processor.close();
+    assertThat(store.approximateNumEntries()).as("nothing awaits a prediction").isZero();
+  }
+
+  @Test
+  void shouldDeadLetterARecordWhoseProcessingFailsAndGoOn() {
+    start(PendingRecord.serde());
     Record<byte[], byte[]> poisoned = image(0);
-    poisoned.headers().add("poison", new byte[0]);
+    poisoned.headers().add(new FailsOnce("poison"));
 
     processor.process(poisoned);
     processor.process(image(1));
@@ -178,7 +209,7 @@ class ClassifyProcessorTest {
     assertThat(dead).hasSize(1);
     assertThat(header(dead.get(0).record(), HeaderNames.DLQ_REASON)).isEqualTo("processing-error");
     assertThat(header(dead.get(0).record(), HeaderNames.DLQ_DETAIL))
-        .isEqualTo("java.lang.IllegalStateException: cannot store this one");
+        .isEqualTo("java.lang.IllegalStateException: cannot read this one");
     assertThat(predictedKeys()).containsExactly("img-1");
   }
 
@@ -225,6 +256,30 @@ class ClassifyProcessorTest {
     assertThat(predictedKeys())
         .as("serving on rather than stalling")
         .containsExactly("img-0", "img-1");
+  }
+
+  /** A header whose value cannot be read the first time: an unexpected failure in processing. */
+  private static final class FailsOnce implements Header {
+    private final String key;
+    private boolean failed;
+
+    FailsOnce(String key) {
+      this.key = key;
+    }
+
+    @Override
+    public String key() {
+      return key;
+    }
+
+    @Override
+    public byte[] value() {
+      if (!failed) {
+        failed = true;
+        throw new IllegalStateException("cannot read this one");
+      }
+      return new byte[0];
+    }
   }
 
   private static String header(Record<? extends byte[], ? extends byte[]> record, String name) {

@@ -361,6 +361,7 @@ public final class PipelineBenchmark {
       try (StreamAppProcess app = startApp(kafka, model, topics, "cold-" + partitions)) {
         Map<String, Double> threadsAtReady = ProcStats.threadSeconds(app.pid());
         Map<String, Double> threadsAtWindowEnd = null;
+        Profiler profiler = Profiler.attach(app.pid());
         long ready = System.nanoTime();
         long firstWindowEnd = ready + TimeUnit.SECONDS.toNanos(FIRST_SECONDS);
         long deadline = ready + TimeUnit.SECONDS.toNanos(300);
@@ -376,6 +377,7 @@ public final class PipelineBenchmark {
             first += polled;
           } else if (threadsAtWindowEnd == null) {
             threadsAtWindowEnd = ProcStats.threadSeconds(app.pid());
+            profiler.stop("cold-" + partitions + "-first-" + FIRST_SECONDS + "s");
           }
           if (polled > 0) {
             firstAt = firstAt == 0 ? now : firstAt;

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 final class Profiler {
 
   private static final String LIBRARY = System.getProperty("benchmark.profiler", "");
+  private static final String EVENT = System.getProperty("benchmark.profiler.event", "itimer");
 
   private final long pid;
 
@@ -25,8 +26,9 @@ final class Profiler {
 
   static Profiler attach(long pid) throws IOException, InterruptedException {
     Profiler profiler = new Profiler(pid);
-    // CPU time of every thread, Java and native frames alike; itimer needs no perf_events access
-    profiler.command("start,event=itimer,interval=1ms");
+    // by default CPU time of every thread, Java and native frames alike (itimer needs no
+    // perf_events access); "wall" samples threads whether they run or wait
+    profiler.command("start,event=" + EVENT + ",interval=1ms,threads");
     return profiler;
   }
 

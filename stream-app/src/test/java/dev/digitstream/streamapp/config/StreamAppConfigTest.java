@@ -69,11 +69,16 @@ class StreamAppConfigTest {
         .containsEntry("ssl.truststore.password", "changeit")
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once")
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 250L)
-        .containsEntry("producer.linger.ms", 5);
+        .containsEntry("producer.linger.ms", 5)
+        .containsEntry("producer.batch.size", 65536);
     assertThat(
-            StreamAppConfig.fromEnv(Map.of("KAFKA_CFG_PRODUCER_LINGER_MS", "20"))
+            StreamAppConfig.fromEnv(
+                    Map.of(
+                        "KAFKA_CFG_PRODUCER_LINGER_MS", "20",
+                        "KAFKA_CFG_PRODUCER_BATCH_SIZE", "16384"))
                 .streamsProperties())
-        .containsEntry("producer.linger.ms", "20");
+        .containsEntry("producer.linger.ms", "20")
+        .containsEntry("producer.batch.size", "16384");
     assertThat(props.getProperty("sasl.jaas.config")).contains("hunter2");
     assertThat(config.toString())
         .contains("security.protocol=SASL_SSL")

@@ -500,8 +500,9 @@ class TopologyTest {
     KeyValueStore<Long, PendingRecord> store =
         driver.getKeyValueStore(TopologyFactory.PENDING_STORE);
 
-    // the test driver commits after every input record: the first three are stored before a
-    // commit (their offsets may be committed), the fourth fills the batch in the same step
+    // the test driver commits after every input record: each of the first three is stored by the
+    // commit after it (its offset is committed), the fourth fills the batch before a commit and is
+    // never stored
     for (int i = 0; i < MAX_BATCH; i++) {
       sendImage(i);
     }

@@ -62,7 +62,7 @@ public final class FlowMetrics implements MeterBinder {
             .register(registry);
   }
 
-  /** A gauge of the records in this instance's pending stores, waiting for their prediction. */
+  /** A gauge of the records of this instance awaiting their prediction. */
   public static void bindStored(MeterRegistry registry, Supplier<Number> stored) {
     Gauge.builder(PENDING_STORED, stored)
         .description(

@@ -115,7 +115,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   private Cancellable punctuation;
   private ThreadBatcher batcher;
   private long nextSequence;
-  private long storedHere;
+  private long awaitingHere;
   private long lastCommitSeen;
 
   ClassifyProcessor(
@@ -178,11 +178,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         deadLetter(record, invalid.get(), detail(record, invalid.get()));
         return -1;
       }
-      Header[] headers = record.headers().toArray();
-      // a copy: the entry may be written to the store at a later commit
       PendingRecord pending =
-          new PendingRecord(
-              record.key(), record.value(), new RecordHeaders(headers), record.timestamp());
+          new PendingRecord(record.key(), record.value(), record.headers(), record.timestamp());
+      Header[] headers = record.headers().toArray();
       if (!limit.predictionFits(record.key(), headers)
           || !limit.pendingEntryFits(pending.serializedSize())) {
         deadLetter(
@@ -195,7 +193,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       }
       long sequence = nextSequence++;
       inFlight.put(sequence, pending);
-      stored(1);
+      awaiting(1);
       return sequence;
     } catch (KafkaException e) {
       throw e;
@@ -244,7 +242,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         restored++;
       }
     }
-    stored(restored);
+    awaiting(restored);
     metrics.flow().restored(restored);
   }
 
@@ -405,12 +403,13 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
 
   /** A record's prediction is emitted and its store entry, if it had one, deleted. */
   private void settled() {
-    stored(-1);
+    awaiting(-1);
     batchers.unsettled().decrementAndGet();
   }
 
-  private void stored(long delta) {
-    storedHere += delta;
+  /** Counts records awaiting their prediction, for the {@code pending.stored} gauge. */
+  private void awaiting(long delta) {
+    awaitingHere += delta;
     batchers.stored().addAndGet(delta);
   }
 
@@ -441,10 +440,8 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
   @Override
   public void close() {
     try {
-      if (commits != null) {
-        commits.beforeCommit(() -> {});
-        storeInFlight();
-      }
+      commits.beforeCommit(() -> {});
+      storeInFlight();
     } finally {
       if (punctuation != null) {
         punctuation.cancel();
@@ -460,8 +457,8 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       inStore.clear();
       awaitingCommit.clear();
       held.clear(); // in the store: whoever runs the task next classifies them
-      batchers.stored().addAndGet(-storedHere);
-      storedHere = 0;
+      batchers.stored().addAndGet(-awaitingHere);
+      awaitingHere = 0;
     }
   }
 }

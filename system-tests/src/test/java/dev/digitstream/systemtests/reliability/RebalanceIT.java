@@ -60,7 +60,6 @@ class RebalanceIT {
       RunReport report = load.get(10, TimeUnit.MINUTES);
       String scrape = second.scrape();
       int secondExit = second.stop();
-      long secondAfterLeave = FaultFixture.countLines(second.log(), REBALANCING);
 
       Verification v = report.verification();
       double meanBatch =
@@ -86,9 +85,6 @@ class RebalanceIT {
       assertThat(outstandingAtLeave)
           .as("records not yet verified when the first instance left (the load still running)")
           .isTrue();
-      assertThat(secondAfterLeave - secondBeforeLeave)
-          .as("rebalances of the second instance when the first left, see %s", second.log())
-          .isPositive();
       assertThat(firstExit).isZero();
       assertThat(secondExit).isZero();
       assertThat(v.missing()).as("lost").isZero();

@@ -48,12 +48,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * images. System properties: {@code benchmark.partitions} (default 1,12), {@code
  * benchmark.backlogOnly=true} (no maximum-rate search or latency), {@code
  * benchmark.latencyRates=2500,5000} (only latency at those fixed rates, 1 partition), {@code
- * benchmark.latencyTarget} (50 ms), {@code benchmark.objective} (the search's p99 objective,
- * 500ms), {@code benchmark.broker=true} (only the broker's own round trip), {@code
- * benchmark.env.NAME=value} (a setting passed to the stream-app); and sizes, for a quick check that
- * it runs: {@code benchmark.batch} (128), {@code benchmark.backlog} (60,000 images; the cold start
- * twice that), {@code benchmark.warmUp} (20,000), {@code benchmark.baselineImages} (5,000), {@code
- * benchmark.ceilingSeconds} (10), {@code benchmark.latencySeconds} (15).
+ * benchmark.jars=a.jar,b.jar} (with latencyRates: these stream-app builds in turn at each rate, to
+ * compare them in one run), {@code benchmark.latencyTarget} (50 ms), {@code benchmark.objective}
+ * (the search's p99 objective, 500ms), {@code benchmark.broker=true} (only the broker's own round
+ * trip), {@code benchmark.env.NAME=value} (a setting passed to the stream-app); and sizes, for a
+ * quick check that it runs: {@code benchmark.batch} (128), {@code benchmark.backlog} (60,000
+ * images; the cold start twice that), {@code benchmark.warmUp} (20,000), {@code
+ * benchmark.baselineImages} (5,000), {@code benchmark.ceilingSeconds} (10), {@code
+ * benchmark.latencySeconds} (15).
  */
 public final class PipelineBenchmark {
 
@@ -110,8 +112,16 @@ public final class PipelineBenchmark {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String latencyRates = System.getProperty("benchmark.latencyRates", "");
       if (!latencyRates.isEmpty()) { // latency at fixed rates only, 1 partition
+        // builds to compare, alternating at each rate so that they share the machine's state
+        List<String> jars = List.of(System.getProperty("benchmark.jars", "").split(","));
         for (String rate : latencyRates.split(",")) {
-          latencyAt(kafka, model, test, Integer.parseInt(rate.trim()), "fixed rate", Map.of());
+          for (String jar : jars) {
+            if (!jar.isEmpty()) {
+              System.setProperty(StreamAppProcess.JAR_PROPERTY, jar);
+            }
+            String label = jar.isEmpty() ? "fixed rate" : "fixed rate, " + jar;
+            latencyAt(kafka, model, test, Integer.parseInt(rate.trim()), label, Map.of());
+          }
         }
         return;
       }

@@ -22,6 +22,10 @@ public final class StreamAppProcess implements AutoCloseable {
 
   private static final Path JAR =
       TestData.projectRoot().resolve(Path.of("stream-app", "target", "stream-app.jar"));
+
+  /** Set, another build of the stream-app is started (a benchmark comparing two). */
+  public static final String JAR_PROPERTY = "streamapp.jar";
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Process process;
@@ -41,7 +45,12 @@ public final class StreamAppProcess implements AutoCloseable {
     Path log = logs.resolve(logName + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
-        new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xmx1g", "-jar", JAR.toString())
+        new ProcessBuilder(
+                java,
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx1g",
+                "-jar",
+                System.getProperty(JAR_PROPERTY, JAR.toString()))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     Map<String, String> all = new HashMap<>(env);

@@ -149,7 +149,8 @@ public final class ThreadBatcher {
       policy.observed(
           entries.size(),
           result.preprocessNanos() + result.inferenceNanos() + result.postprocessNanos(),
-          waitedMs);
+          waitedMs,
+          monotonicMs.getAsLong());
       metrics.batch(reason, entries.size(), result);
       List<Prediction> predictions = result.predictions();
       for (int i = 0; i < entries.size(); i++) {

@@ -19,17 +19,36 @@ class FlushPolicyTest {
    * Sends {@code perSecond} arrivals for one second of the policy's clock, from {@code startMs}.
    */
   private static long arrive(FlushPolicy policy, int perSecond, long startMs) {
-    for (int i = 0; i < perSecond; i++) {
+    return arrive(policy, perSecond, startMs, 1000);
+  }
+
+  /**
+   * Sends {@code perSecond} arrivals for {@code ms} of the policy's clock, from {@code startMs}.
+   */
+  private static long arrive(FlushPolicy policy, int perSecond, long startMs, long ms) {
+    for (long i = 0; i < perSecond * ms / 1000; i++) {
       policy.arrived(startMs + i * 1000L / perSecond);
     }
-    return startMs + 1000;
+    return startMs + ms;
+  }
+
+  /** Batches of every power-of-two size measured at {@code nowMs}: 2 ms plus 0.2 ms per image. */
+  private static void measureEveryBand(FlushPolicy policy, long nowMs) {
+    measureFrom(policy, 1, nowMs);
+  }
+
+  /** {@link #measureEveryBand} from {@code smallest} images up. */
+  private static void measureFrom(FlushPolicy policy, int smallest, long nowMs) {
+    for (int size = smallest; size <= MAX; size *= 2) {
+      policy.observed(size, 2_000_000 + 200_000L * size, 100, nowMs);
+    }
   }
 
   @Test
   void withoutATargetShouldRunAFullBatchOrOneWhoseFirstImageWaitedTheDelay() {
     FlushPolicy policy = new FlushPolicy(MAX, new BatchTiming(10, 0), 0);
     arrive(policy, 100, 0);
-    policy.observed(4, 40_000_000, 100);
+    policy.observed(4, 40_000_000, 100, 0);
 
     assertThat(policy.targeted()).isFalse();
     assertThat(policy.runAt()).as("no target: only full batches by size").isEqualTo(MAX);
@@ -40,7 +59,7 @@ class FlushPolicyTest {
   @Test
   void shouldRunABatchOnceWaitingOneMoreCheckWouldMissTheTarget() {
     FlushPolicy policy = new FlushPolicy(MAX, new BatchTiming(10, 50), 0); // checks every 2 ms
-    policy.observed(8, 8_000_000, 100); // 1 ms per image
+    policy.observed(8, 8_000_000, 100, 0); // 1 ms per image
 
     // 8 images: 8 ms of inference, 2 ms to the next check
     assertThat(policy.due(8, 39)).as("39 + 8 + 2 < 50").isFalse();
@@ -52,15 +71,14 @@ class FlushPolicyTest {
   @Test
   void shouldRunSmallBatchesWhenTrafficIsLightAndLargerOnesAsItGrows() {
     FlushPolicy policy = new FlushPolicy(MAX, new BatchTiming(10, 50), 0);
-    for (int size = 1; size <= MAX; size *= 2) { // 2 ms per batch plus 0.2 ms per image
-      policy.observed(size, 2_000_000 + 200_000L * size, 100);
-    }
+    measureEveryBand(policy, 0);
 
     long now = arrive(policy, 100, 0);
     assertThat(policy.runAt()).as("100/s: one image keeps the thread 22 % busy").isEqualTo(1);
 
     for (int i = 0; i < 30; i++) { // long enough for the average rate to follow
       now = arrive(policy, 2_000, now);
+      measureEveryBand(policy, now);
     }
     int atTwoThousand = policy.runAt();
     // 2,000/s: 16 images take 5.2 ms (65 % busy), 32 take 8.4 ms (52 %)
@@ -68,6 +86,7 @@ class FlushPolicyTest {
 
     for (int i = 0; i < 30; i++) {
       now = arrive(policy, 20_000, now);
+      measureEveryBand(policy, now);
     }
     assertThat(policy.runAt())
         .as("a backlog: as large as half the target allows (96 images take 20.7 ms)")
@@ -78,26 +97,44 @@ class FlushPolicyTest {
   @Test
   void shouldGrowBatchesThatFillAtOnceToTheMaximumAndFallBackWhenOneDoesNot() {
     FlushPolicy policy = new FlushPolicy(MAX, new BatchTiming(10, 50), 0); // checks every 2 ms
-    for (int size = 1; size <= MAX; size *= 2) { // 2 ms per batch plus 0.2 ms per image
-      policy.observed(size, 2_000_000 + 200_000L * size, 100);
-    }
     long now = 0;
     for (int i = 0; i < 30; i++) {
       now = arrive(policy, 2_000, now); // what a busy thread sees arrive while it drains
+      measureEveryBand(policy, now);
     }
     assertThat(policy.runAt()).isEqualTo(32);
 
-    policy.observed(32, 8_400_000, 0); // filled at once: the images were waiting
+    policy.observed(32, 8_400_000, 0, now); // filled at once: the images were waiting
     assertThat(policy.runAt()).isEqualTo(64);
-    policy.observed(64, 14_800_000, 1);
+    policy.observed(64, 14_800_000, 1, now);
     assertThat(policy.runAt())
         .as("a backlog fills whole batches, beyond half the target (128 take 27.6 ms)")
         .isEqualTo(MAX);
-    policy.observed(MAX, 27_600_000, 0);
+    policy.observed(MAX, 27_600_000, 0, now);
     assertThat(policy.runAt()).isEqualTo(MAX);
 
-    policy.observed(MAX, 27_600_000, 30); // waited: no backlog any more
+    policy.observed(MAX, 27_600_000, 30, now); // waited: no backlog any more
     assertThat(policy.runAt()).isEqualTo(32);
+  }
+
+  @Test
+  void shouldTakeABatchThatFilledAsFastAsTrafficCameForNoBacklog() {
+    FlushPolicy policy = new FlushPolicy(MAX, new BatchTiming(10, 50), 0); // checks every 2 ms
+    long now = 0;
+    for (int i = 0; i < 30; i++) {
+      now = arrive(policy, 400, now);
+      measureEveryBand(policy, now);
+    }
+    assertThat(policy.runAt()).as("400/s: two images keep the thread 48 % busy").isEqualTo(2);
+
+    policy.observed(2, 2_400_000, 1, now); // the second image came 1 ms after the first
+    assertThat(policy.runAt())
+        .as("filled within a check, but as the rate brings them")
+        .isEqualTo(2);
+    policy.observed(2, 2_400_000, 0, now); // both came in one poll
+    assertThat(policy.runAt()).as("filled in under half the time: they were waiting").isEqualTo(4);
+    policy.observed(1, 2_200_000, 0, now);
+    assertThat(policy.runAt()).as("a single image always fills its batch at once").isEqualTo(2);
   }
 
   @Test
@@ -106,14 +143,41 @@ class FlushPolicyTest {
     assertThat(policy.estimateNanos(64)).isZero();
     assertThat(policy.runAt()).as("nothing measured yet").isEqualTo(MAX);
 
-    policy.observed(4, 4_000_000, 100);
+    policy.observed(4, 4_000_000, 100, 0);
     assertThat(policy.estimateNanos(3)).isEqualTo(3e6);
     assertThat(policy.estimateNanos(100)).as("nearest band's time per image").isEqualTo(100e6);
 
     for (int i = 0; i < 50; i++) {
-      policy.observed(4, 8_000_000, 100); // the machine got busier
+      policy.observed(4, 8_000_000, 100, 0); // the machine got busier
     }
     assertThat(policy.estimateNanos(4)).isCloseTo(8e6, offset(1e5));
+  }
+
+  @Test
+  void shouldMeasureASmallerSizeAgainOnceItsEstimateIsStaleAndReplaceIt() {
+    FlushPolicy policy = new FlushPolicy(MAX, new BatchTiming(10, 50), 0);
+    long now = 0;
+    for (int i = 0; i < 30; i++) {
+      now = arrive(policy, 2_000, now);
+      measureEveryBand(policy, now);
+    }
+    long slowAt = now;
+    policy.observed(1, 9_000_000, 100, slowAt); // a single image measured slow: a pause
+    now = arrive(policy, 2_000, now);
+    measureFrom(policy, 4, now - 1); // the larger sizes measured since; one and two images not
+    assertThat(policy.runAt()).as("not stale yet").isEqualTo(32);
+
+    now = arrive(policy, 2_000, now, 200);
+    assertThat(now - slowAt).isGreaterThan(FlushPolicy.REMEASURE_MS);
+    assertThat(policy.runAt()).as("the single image's estimate is stale: run again").isEqualTo(1);
+
+    policy.observed(1, 2_200_000, 0, now);
+    assertThat(policy.estimateNanos(1))
+        .as("the new measurement replaces the stale one")
+        .isEqualTo(2.2e6);
+    assertThat(policy.runAt()).as("measured, too slow at 2,000/s; two images stale").isEqualTo(2);
+    policy.observed(2, 2_400_000, 1, now);
+    assertThat(policy.runAt()).as("every size fresh, back to what the rate needs").isEqualTo(32);
   }
 
   /**
@@ -132,7 +196,7 @@ class FlushPolicyTest {
     BatchTiming timing = new BatchTiming(10, targetMs);
     FlushPolicy policy = new FlushPolicy(512, timing, 0);
     for (int s : sizes) {
-      policy.observed(s, nanosPerImage * s, 100);
+      policy.observed(s, nanosPerImage * s, 100, 0);
     }
     arrive(policy, perSecond, 0);
     if (!policy.due(size, waitedMs)) {

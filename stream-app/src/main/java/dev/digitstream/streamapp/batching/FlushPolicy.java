@@ -36,10 +36,9 @@ package dev.digitstream.streamapp.batching;
  * band smaller than the size chosen is not run, so its estimate would never change: one measured
  * slow (the first batches after a start, a pause) kept batches large at moderate rates, flushed by
  * the deadline (BENCHMARKS.md, "The latency target's stale estimates"). So a smaller band whose
- * estimate is older than {@link #REMEASURE_MS} runs once (none in a backlog), and its new
- * measurement replaces the old: at most one small batch per size and second. At 3,830 images/s,
- * at-least-once, p99 fell from 56-96 to 53-71 ms in six alternating pairs. One per {@link
- * ThreadBatcher}, used by its thread only.
+ * estimate is older than {@link #REMEASURE_MS} (or that was never measured) runs once, none in a
+ * backlog, and its new measurement replaces the old: at most one small batch per size and second.
+ * One per {@link ThreadBatcher}, used by its thread only.
  */
 final class FlushPolicy {
 
@@ -128,7 +127,7 @@ final class FlushPolicy {
     nanosPerImage[band] =
         stale(band) ? perImage : (1 - WEIGHT) * nanosPerImage[band] + WEIGHT * perImage;
     measuredAtMs[band] = nowMs;
-    boolean filledAtOnce = size >= runAt && waitedMs < timing.checkMs() && early(size, waitedMs);
+    boolean filledAtOnce = size >= runAt && early(size, waitedMs);
     backlogSize = filledAtOnce ? Math.min(maxSize, 2 * Math.max(backlogSize, size)) : 1;
     runAt = chooseSize();
   }
@@ -148,9 +147,9 @@ final class FlushPolicy {
 
   /**
    * In a backlog, the size it has grown to; otherwise the smallest power-of-two size that keeps
-   * inference within {@link #BUSY} of the thread at the arrival rate, or a smaller one within half
-   * the target whose estimate is stale (to be measured again); capped at what inference finishes in
-   * half the target (at least one image).
+   * inference within {@link #BUSY} of the thread at the arrival rate, or a smaller one whose
+   * estimate is stale (to be measured again, however slow it was: a stale estimate is not trusted);
+   * capped at what inference finishes in half the target (at least one image).
    */
   private int chooseSize() {
     if (backlogSize > 1) {
@@ -165,9 +164,7 @@ final class FlushPolicy {
       return cap;
     }
     for (int size = 1; size < cap; size *= 2) {
-      double nanos = estimateNanos(size);
-      if (arrivalsPerSecond * nanos / size / 1e9 <= BUSY
-          || (stale(band(size)) && nanos <= budgetNanos)) {
+      if (stale(band(size)) || arrivalsPerSecond * estimateNanos(size) / size / 1e9 <= BUSY) {
         return size;
       }
     }
@@ -175,14 +172,19 @@ final class FlushPolicy {
   }
 
   /**
-   * Whether a batch of {@code size} filled in under half the time the arrival rate takes to bring
-   * as many images (the clock counts whole milliseconds: {@code waitedMs + 1} bounds the real
-   * wait). Under a check alone was not enough: at 3,830 images/s, 16 images arrive in 4 ms, so
-   * batches that filled as fast as traffic came looked like a backlog and doubled to the maximum.
+   * Whether a batch of {@code size} filled within a check and in under half the time the arrival
+   * rate takes to bring as many images (the clock counts whole milliseconds: {@code waitedMs + 1}
+   * bounds the real wait): the images were waiting. Within a check alone was not enough: at 3,830
+   * images/s, 16 images arrive in 4 ms, so batches that filled as fast as traffic came looked like
+   * a backlog and doubled to the maximum. A single image always fills its batch at once, so a
+   * backlog shows only from two images up, once the rate has lifted the size there.
    */
   private boolean early(int size, long waitedMs) {
+    if (waitedMs >= timing.checkMs()) {
+      return false;
+    }
     if (arrivalsPerSecond <= 0) {
-      return size > 1; // no rate yet: one image always fills its batch at once
+      return size > 1; // no rate yet
     }
     return waitedMs + 1 <= (size - 1) * 1e3 / arrivalsPerSecond / 2;
   }

@@ -133,8 +133,14 @@ class FlushPolicyTest {
         .isEqualTo(2);
     policy.observed(2, 2_400_000, 0, now); // both came in one poll
     assertThat(policy.runAt()).as("filled in under half the time: they were waiting").isEqualTo(4);
+
+    for (int i = 0; i < 30; i++) {
+      now = arrive(policy, 100, now);
+      measureEveryBand(policy, now);
+    }
+    assertThat(policy.runAt()).as("100/s: one image keeps the thread 22 % busy").isEqualTo(1);
     policy.observed(1, 2_200_000, 0, now);
-    assertThat(policy.runAt()).as("a single image always fills its batch at once").isEqualTo(2);
+    assertThat(policy.runAt()).as("a single image always fills its batch at once").isEqualTo(1);
   }
 
   @Test
@@ -162,7 +168,7 @@ class FlushPolicyTest {
       measureEveryBand(policy, now);
     }
     long slowAt = now;
-    policy.observed(1, 9_000_000, 100, slowAt); // a single image measured slow: a pause
+    policy.observed(1, 9_000_000, 100, slowAt); // a pause: averaged in, 3.56 ms now
     now = arrive(policy, 2_000, now);
     measureFrom(policy, 4, now - 1); // the larger sizes measured since; one and two images not
     assertThat(policy.runAt()).as("not stale yet").isEqualTo(32);
@@ -198,7 +204,7 @@ class FlushPolicyTest {
     for (int s : sizes) {
       policy.observed(s, nanosPerImage * s, 100, 0);
     }
-    arrive(policy, perSecond, 0);
+    arrive(policy, perSecond, 0, 1_500); // past REMEASURE_MS: what was measured is stale too
     if (!policy.due(size, waitedMs)) {
       double finishMs = waitedMs + policy.estimateNanos(size) / 1e6 + timing.checkMs();
       assertThat(finishMs).isLessThan(targetMs);

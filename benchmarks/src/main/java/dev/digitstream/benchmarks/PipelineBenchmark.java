@@ -49,12 +49,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * benchmark.backlogOnly=true} (no maximum-rate search or latency), {@code
  * benchmark.latencyRates=2500,5000} (only latency at those fixed rates, 1 partition), {@code
  * benchmark.jars=a.jar,b.jar} (with latencyRates: these stream-app builds in turn at each rate, to
- * compare them in one run), {@code benchmark.latencyTarget} (50 ms), {@code benchmark.objective}
- * (the search's p99 objective, 500ms), {@code benchmark.broker=true} (only the broker's own round
- * trip), {@code benchmark.env.NAME=value} (a setting passed to the stream-app); and sizes, for a
- * quick check that it runs: {@code benchmark.batch} (128), {@code benchmark.backlog} (60,000
- * images; the cold start twice that), {@code benchmark.warmUp} (20,000), {@code
- * benchmark.baselineImages} (5,000), {@code benchmark.ceilingSeconds} (10), {@code
+ * compare them in one run), {@code benchmark.maxRateOnly=true} (only the maximum-rate search, for
+ * {@code benchmark.env.PROCESSING_GUARANTEE}), {@code benchmark.latencyTarget} (50 ms), {@code
+ * benchmark.objective} (the search's p99 objective, 500ms), {@code benchmark.broker=true} (only the
+ * broker's own round trip), {@code benchmark.env.NAME=value} (a setting passed to the stream-app);
+ * and sizes, for a quick check that it runs: {@code benchmark.batch} (128), {@code
+ * benchmark.backlog} (60,000 images; the cold start twice that), {@code benchmark.warmUp} (20,000),
+ * {@code benchmark.baselineImages} (5,000), {@code benchmark.ceilingSeconds} (10), {@code
  * benchmark.latencySeconds} (15).
  */
 public final class PipelineBenchmark {
@@ -116,13 +117,19 @@ public final class PipelineBenchmark {
         List<String> jars = List.of(System.getProperty("benchmark.jars", "").split(","));
         for (String rate : latencyRates.split(",")) {
           for (String jar : jars) {
-            if (!jar.isEmpty()) {
-              System.setProperty(StreamAppProcess.JAR_PROPERTY, jar);
+            if (jar.isBlank()) {
+              System.clearProperty(StreamAppProcess.JAR_PROPERTY);
+            } else {
+              System.setProperty(StreamAppProcess.JAR_PROPERTY, jar.trim());
             }
-            String label = jar.isEmpty() ? "fixed rate" : "fixed rate, " + jar;
+            String label = jar.isBlank() ? "fixed rate" : "fixed rate, " + jar.trim();
             latencyAt(kafka, model, test, Integer.parseInt(rate.trim()), label, Map.of());
           }
         }
+        return;
+      }
+      if (Boolean.getBoolean("benchmark.maxRateOnly")) { // the search alone, 1 partition
+        maxSustainableRate(kafka, model, Map.of("PROCESSING_GUARANTEE", GUARANTEE));
         return;
       }
       double baseline =
@@ -149,14 +156,6 @@ public final class PipelineBenchmark {
       for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
         Map<String, String> fixed = Map.of("PROCESSING_GUARANTEE", guarantee);
         int max = maxSustainableRate(kafka, model, fixed);
-        if (max < 0) {
-          // a fresh app stalled in the first trial in two suite runs (p99 528 and 715 ms at 500
-          // images/s, the lowest rate searched), ending the search with nothing; one repeat, in a
-          // fresh app, and the report says so (BENCHMARKS.md, "Where the targets stand after the
-          // third session")
-          report.print("  max-rate search, %s: nothing passed; searching once more", guarantee);
-          max = maxSustainableRate(kafka, model, fixed);
-        }
         Bench.check(max > 0, "producer --find-max-rate (%s) found no sustainable rate", guarantee);
         Map<String, String> withTarget = new HashMap<>(fixed);
         withTarget.putAll(target);

@@ -1,14 +1,12 @@
 package dev.digitstream.producer.verify;
 
 import dev.digitstream.contract.HeaderNames;
-import dev.digitstream.contract.ImageRecord;
 import dev.digitstream.contract.Prediction;
 import dev.digitstream.contract.PredictionCodec;
 import dev.digitstream.contract.ReviewRequest;
 import dev.digitstream.producer.send.Clock;
 import dev.digitstream.producer.send.Malformation;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,42 +132,14 @@ public final class Verifier implements AutoCloseable {
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position);
-    warmDecoding();
+    // the JSON mapper's first decode took 0.5-0.9 s in a fresh JVM here: on the first record read,
+    // it counted as the latency of the first records measured (warm-up records are another run's,
+    // skipped before decoding): BENCHMARKS.md, "The first trial's stall"
+    PredictionCodec.warmUp();
     lastActivityNanos = clock.nanoTime();
     thread = new Thread(this::loop, "verifier");
     thread.setDaemon(true);
     thread.start();
-  }
-
-  /**
-   * Decodes a prediction and a review request once before the run starts. The JSON mapper's first
-   * decode (class loading, building its deserializers) took 0.5-0.9 s in a fresh JVM on the build
-   * machine; done on the first record read, it held up the reading of the first records measured
-   * and counted as their latency: the first trial of every {@code --find-max-rate} (p99 493-945 ms
-   * at 500 images/s where a reader in another JVM saw at most 281 ms), since the warm-up's records
-   * are another run's and skipped before decoding (BENCHMARKS.md, "The first trial's stall").
-   */
-  private static void warmDecoding() {
-    float[] probabilities = new float[ImageRecord.CLASSES];
-    probabilities[0] = 1;
-    Prediction prediction = Prediction.fromProbabilities(probabilities, "warm-up");
-    ReviewRequest review =
-        new ReviewRequest(
-            "low_confidence",
-            0,
-            1,
-            1,
-            0,
-            1,
-            List.of(new ReviewRequest.Candidate(0, 1)),
-            "warm-up",
-            new byte[ImageRecord.SIZE]);
-    try {
-      PredictionCodec.decode(PredictionCodec.encode(prediction));
-      PredictionCodec.decodeReview(PredictionCodec.encode(review));
-    } catch (IOException e) {
-      throw new UncheckedIOException("the prediction codec cannot read what it writes", e);
-    }
   }
 
   /** Predictions received so far (distinct records). */

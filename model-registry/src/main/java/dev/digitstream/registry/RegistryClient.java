@@ -107,7 +107,7 @@ public final class RegistryClient implements AutoCloseable {
           .createTopics(List.of(newTopic))
           .all()
           .get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      TopicCheck.awaitVisible(admin(), List.of(name), servers, DEFAULT_TIMEOUT);
+      TopicCheck.awaitReady(admin(), List.of(name), servers, DEFAULT_TIMEOUT);
     } catch (IOException e) {
       throw new RegistryException(e.getMessage(), e);
     } catch (ExecutionException e) {

@@ -102,8 +102,7 @@ final class Topics {
         throw e;
       }
     }
-    TopicCheck.awaitVisible(
-        admin, missing, config.bootstrapServers(), Duration.ofSeconds(TIMEOUT_S));
+    TopicCheck.awaitReady(admin, missing, config.bootstrapServers(), Duration.ofSeconds(TIMEOUT_S));
   }
 
   private static int maxMessageBytes(Admin admin, StreamAppConfig config)

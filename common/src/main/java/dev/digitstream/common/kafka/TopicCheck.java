@@ -13,8 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -32,7 +35,7 @@ public final class TopicCheck {
    */
   public record Result(Map<String, Integer> partitions, List<String> missing) {}
 
-  private static final long VISIBLE_POLL_MS = 50;
+  private static final long READY_POLL_MS = 50;
 
   private TopicCheck() {}
 
@@ -95,27 +98,70 @@ public final class TopicCheck {
   }
 
   /**
-   * Waits until the broker describes every one of {@code topics}. A create is acknowledged once the
-   * controller has committed it, which can be before the broker that answers the next request has
-   * applied it; without this wait, a describe, produce or consumer group right after a create can
-   * be told the topic does not exist.
+   * Waits until the broker describes every one of {@code topics} and the leader of each of their
+   * partitions serves it. A create is acknowledged once the controller has committed it, which can
+   * be before the broker that answers the next request has applied it, and a broker lists itself as
+   * a new partition's leader in its metadata a moment before it acts as one. Without this wait, a
+   * describe, produce or consumer group right after a create can be told the topic does not exist,
+   * or that the broker is not the leader; an idempotent producer's first batch retried after that
+   * can be refused with OUT_OF_ORDER_SEQUENCE_NUMBER until it expires (KAFKA-14359).
    *
-   * @throws IOException a topic is still unknown after {@code timeout}, or the broker did not
-   *     answer
+   * @throws IOException a topic is still unknown, or a partition without a serving leader, after
+   *     {@code timeout}, or the broker did not answer
    */
-  public static void awaitVisible(
+  public static void awaitReady(
       Admin admin, Collection<String> topics, Object servers, Duration timeout)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<String> missing = describe(admin, topics, servers, timeout).missing();
-    while (!missing.isEmpty()) {
+    Map<String, Integer> partitions = new LinkedHashMap<>();
+    Collection<String> missing = topics;
+    while (true) {
+      Result result = describe(admin, missing, servers, timeout);
+      partitions.putAll(result.partitions());
+      missing = result.missing();
+      if (missing.isEmpty()) {
+        break;
+      }
       if (System.nanoTime() - deadline > 0) {
         throw new IOException(
             "%s %d s after they were created"
-                .formatted(missingMessage(missing, servers), timeout.toSeconds()));
+                .formatted(missingMessage(result.missing(), servers), timeout.toSeconds()));
       }
-      Thread.sleep(VISIBLE_POLL_MS);
-      missing = describe(admin, missing, servers, timeout).missing();
+      Thread.sleep(READY_POLL_MS);
+    }
+    awaitLeaders(admin, partitions, servers, timeout, deadline);
+  }
+
+  /**
+   * Asks each partition's leader for its latest offset, as a produce or fetch would reach it, until
+   * every one answers.
+   */
+  private static void awaitLeaders(
+      Admin admin, Map<String, Integer> partitions, Object servers, Duration timeout, long deadline)
+      throws IOException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    partitions.forEach(
+        (topic, count) -> {
+          for (int p = 0; p < count; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+          }
+        });
+    while (true) {
+      try {
+        admin.listOffsets(latest).all().get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() - deadline > 0) {
+          throw new IOException(
+              "topic(s) %s on %s have a partition without a serving leader %d s after they were created: %s"
+                  .formatted(
+                      partitions.keySet(), servers, timeout.toSeconds(), e.getCause().getMessage()),
+              e.getCause());
+        }
+      } catch (TimeoutException e) {
+        throw new IOException(unreachableMessage(servers, timeout), e);
+      }
+      Thread.sleep(READY_POLL_MS);
     }
   }
 

@@ -176,7 +176,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     List<NewTopic> topics = List.of(new NewTopic(name, partitions, (short) 1));
     try (Admin admin = Admin.create(clientProperties())) {
       AdminWaits.get(admin.createTopics(topics).all(), "create topics " + topics);
-      TopicCheck.awaitVisible(admin, List.of(name), bootstrapServers, Duration.ofSeconds(30));
+      TopicCheck.awaitReady(admin, List.of(name), bootstrapServers, Duration.ofSeconds(30));
     } catch (IOException e) {
       throw new IllegalStateException(e.getMessage(), e);
     } catch (InterruptedException e) {

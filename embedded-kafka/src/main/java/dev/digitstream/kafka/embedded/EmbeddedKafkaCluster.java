@@ -1,5 +1,6 @@
 package dev.digitstream.kafka.embedded;
 
+import dev.digitstream.common.kafka.TopicCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,23 +167,19 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     return List.copyOf(brokers.keySet());
   }
 
-  /** Creates a topic and waits until the brokers know it and every partition has a leader. */
+  /** Creates a topic and waits until the brokers know it and every partition's leader serves it. */
   public void createTopic(
       String name, int partitions, int replicationFactor, Map<String, String> configs) {
     NewTopic topic = new NewTopic(name, partitions, (short) replicationFactor).configs(configs);
     AdminWaits.get(admin.createTopics(List.of(topic)).all(), "create topic " + name);
-    // the controller has created it; the broker answering the next request may not know it yet
-    await(
-        "topic " + name + " to have a leader for every partition",
-        () ->
-            admin
-                .describeTopics(List.of(name))
-                .allTopicNames()
-                .get(5, TimeUnit.SECONDS)
-                .get(name)
-                .partitions()
-                .stream()
-                .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+    try {
+      TopicCheck.awaitReady(admin, List.of(name), bootstrapServers, Duration.ofSeconds(30));
+    } catch (IOException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for topic " + name, e);
+    }
   }
 
   /** The id of the broker leading {@code partition} of {@code topic}, or -1 if none does. */

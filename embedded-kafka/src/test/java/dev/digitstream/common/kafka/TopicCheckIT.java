@@ -6,10 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +35,8 @@ import org.junit.jupiter.api.Timeout;
 class TopicCheckIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
+  private static final int TOPICS = 40;
+  private static final int PARTITIONS = 12;
 
   private static EmbeddedKafka kafka;
 
@@ -51,7 +65,7 @@ class TopicCheckIT {
               () -> kafka.createTopic("late", 3),
               CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
 
-      TopicCheck.awaitVisible(admin, List.of("late"), servers, TIMEOUT);
+      TopicCheck.awaitReady(admin, List.of("late"), servers, TIMEOUT);
 
       assertThat(Duration.ofNanos(System.nanoTime() - start))
           .as("it waited for the topic, created a second after the wait began")
@@ -62,12 +76,47 @@ class TopicCheckIT {
     }
   }
 
+  /**
+   * A broker lists itself as a new partition's leader a moment before it serves the partition; a
+   * produce in between is told NOT_LEADER_OR_FOLLOWER. A producer that does not retry sees that
+   * moment, so each partition of many fresh topics is written to once, right after the wait.
+   */
+  @Test
+  void shouldReturnOnlyOnceEveryPartitionsLeaderServesIt() throws Exception {
+    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    props.put(ProducerConfig.RETRIES_CONFIG, 0);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    List<String> refused = new ArrayList<>();
+    try (Admin admin = Admin.create(kafka.clientProperties());
+        Producer<byte[], byte[]> producer =
+            new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int t = 0; t < TOPICS; t++) {
+        String topic = "ready-" + t;
+        admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+        TopicCheck.awaitReady(admin, List.of(topic), kafka.bootstrapServers(), TIMEOUT);
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+          sent.add(producer.send(new ProducerRecord<>(topic, p, null, new byte[] {1})));
+        }
+        for (int p = 0; p < PARTITIONS; p++) {
+          try {
+            sent.get(p).get();
+          } catch (ExecutionException e) {
+            refused.add(topic + "-" + p + ": " + e.getCause());
+          }
+        }
+      }
+    }
+    assertThat(refused).as("first writes refused right after the wait").isEmpty();
+  }
+
   @Test
   void shouldNameTheTopicThatNeverAppears() throws Exception {
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       assertThatThrownBy(
               () ->
-                  TopicCheck.awaitVisible(
+                  TopicCheck.awaitReady(
                       admin, List.of("never"), kafka.bootstrapServers(), Duration.ofSeconds(1)))
           .isInstanceOf(IOException.class)
           .hasMessage(

@@ -1,6 +1,7 @@
 package dev.digitstream.streamapp;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.digitstream.contract.PredictionCodec;
 import dev.digitstream.model.LoadedModel;
 import dev.digitstream.model.Nd4jRuntime;
 import dev.digitstream.registry.ModelEvents;
@@ -104,6 +105,8 @@ public final class StreamApp implements AutoCloseable {
     }
     ModelGeneration served =
         ModelGeneration.warmedUp(model, requested.streamThreads(), requested.batchMaxSize());
+    // the JSON mapper's one-time setup, otherwise paid by the first batch's predictions
+    PredictionCodec.warmUp();
     Topics.Cluster cluster;
     try {
       cluster = Topics.ensure(requested);

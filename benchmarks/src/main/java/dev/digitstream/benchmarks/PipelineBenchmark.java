@@ -74,6 +74,7 @@ public final class PipelineBenchmark {
 
   private final Bench.Report report = new Bench.Report();
   private double inferenceCpuPerImage;
+  private double oneThreadCpuPerImage;
 
   private PipelineBenchmark() {}
 
@@ -97,18 +98,14 @@ public final class PipelineBenchmark {
         System.getProperty("java.version"));
     report.print("model: %s", model);
 
-    CpuTimes cpuBefore = CpuTimes.of(ProcessHandle.current().pid());
-    double ceiling = inferenceCeiling(ModelFiles.load(model), test);
-    CpuTimes cpu = CpuTimes.of(ProcessHandle.current().pid()).minus(cpuBefore);
-    // CPU seconds per image: the cores the workers kept busy over the images they did per second
-    inferenceCpuPerImage = cpu.processSeconds() / cpu.wallSeconds() / ceiling;
-    report.print(
-        "in-process inference ceiling, %d threads x batch %d: %,.0f images/s, CPU per image %.0f us (%.2f cores busy)",
-        THREADS,
-        BATCH,
-        ceiling,
-        inferenceCpuPerImage * 1e6,
-        cpu.processSeconds() / cpu.wallSeconds());
+    LoadedModel loaded = ModelFiles.load(model);
+    double[] cpuPerImage = new double[1];
+    double ceiling = inferenceCeiling(loaded, test, THREADS, cpuPerImage);
+    inferenceCpuPerImage = cpuPerImage[0];
+    // with 1 partition the app infers on one stream thread, as this does (its operations may still
+    // spread over the cores): the like-for-like reference for that drain's CPU per image
+    inferenceCeiling(loaded, test, 1, cpuPerImage);
+    oneThreadCpuPerImage = cpuPerImage[0];
 
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String latencyRates = System.getProperty("benchmark.latencyRates", "");
@@ -278,20 +275,40 @@ public final class PipelineBenchmark {
         .toArray();
   }
 
-  private static double inferenceCeiling(LoadedModel model, LabelledImages images)
+  /**
+   * In-process inference on {@code threads} workers at {@link #BATCH}, printed; returns images per
+   * second and puts the CPU per image in {@code cpuPerImage[0]}: the cores the workers kept busy
+   * over the images they did per second.
+   */
+  private double inferenceCeiling(
+      LoadedModel model, LabelledImages images, int threads, double[] cpuPerImage)
       throws Exception {
     Nd4jRuntime.configure(1);
     List<byte[]> batch = new ArrayList<>();
     for (int i = 0; i < BATCH; i++) {
       batch.add(images.image(i));
     }
-    return Throughput.imagesPerSecond(
-        model,
-        batch,
-        THREADS,
+    CpuTimes before = CpuTimes.of(ProcessHandle.current().pid());
+    double imagesPerSecond =
+        Throughput.imagesPerSecond(
+            model,
+            batch,
+            threads,
+            BATCH,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(Integer.getInteger("benchmark.ceilingSeconds", 10)));
+    CpuTimes cpu = CpuTimes.of(ProcessHandle.current().pid()).minus(before);
+    double cores = cpu.processSeconds() / cpu.wallSeconds();
+    cpuPerImage[0] = cores / imagesPerSecond;
+    report.print(
+        "in-process inference%s, %s x batch %d: %,.0f images/s, CPU per image %.0f us (%.2f cores busy)",
+        threads == THREADS ? " ceiling" : "",
+        threads == 1 ? "1 thread" : threads + " threads",
         BATCH,
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(Integer.getInteger("benchmark.ceilingSeconds", 10)));
+        imagesPerSecond,
+        cpuPerImage[0] * 1e6,
+        cores);
+    return imagesPerSecond;
   }
 
   /**
@@ -348,6 +365,11 @@ public final class PipelineBenchmark {
           BATCH,
           cpu.wallSeconds(),
           seconds);
+      if (partitions == 1) {
+        report.print(
+            "  backlog 1 partition(s): stream-app CPU per image %.2fx in-process inference on 1 thread at batch %d (%.0f us), as the app infers with 1 partition",
+            appCpuPerImage / oneThreadCpuPerImage, BATCH, oneThreadCpuPerImage * 1e6);
+      }
       report.print(
           "  backlog %d partition(s): stream-app CPU per image by thread, us: %s",
           partitions, ProcStats.byThread(threadsBefore, threads, 1e6 / seen));

@@ -1,6 +1,5 @@
 package dev.digitstream.kafka.embedded;
 
-import dev.digitstream.common.kafka.TopicCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,17 +170,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     return clientProperties;
   }
 
-  /** Creates a topic with replication factor 1 and waits until it exists. */
+  /**
+   * Creates a topic with replication factor 1 and waits until every partition's leader serves it.
+   */
   public void createTopic(String name, int partitions) {
-    List<NewTopic> topics = List.of(new NewTopic(name, partitions, (short) 1));
     try (Admin admin = Admin.create(clientProperties())) {
-      AdminWaits.get(admin.createTopics(topics).all(), "create topics " + topics);
-      TopicCheck.awaitReady(admin, List.of(name), bootstrapServers, Duration.ofSeconds(30));
-    } catch (IOException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for topic " + name, e);
+      AdminWaits.createTopic(admin, new NewTopic(name, partitions, (short) 1), bootstrapServers);
     }
   }
 

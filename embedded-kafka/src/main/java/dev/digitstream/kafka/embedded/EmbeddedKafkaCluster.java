@@ -1,6 +1,5 @@
 package dev.digitstream.kafka.embedded;
 
-import dev.digitstream.common.kafka.TopicCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,16 +169,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   /** Creates a topic and waits until the brokers know it and every partition's leader serves it. */
   public void createTopic(
       String name, int partitions, int replicationFactor, Map<String, String> configs) {
-    NewTopic topic = new NewTopic(name, partitions, (short) replicationFactor).configs(configs);
-    AdminWaits.get(admin.createTopics(List.of(topic)).all(), "create topic " + name);
-    try {
-      TopicCheck.awaitReady(admin, List.of(name), bootstrapServers, Duration.ofSeconds(30));
-    } catch (IOException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for topic " + name, e);
-    }
+    AdminWaits.createTopic(
+        admin,
+        new NewTopic(name, partitions, (short) replicationFactor).configs(configs),
+        bootstrapServers);
   }
 
   /** The id of the broker leading {@code partition} of {@code topic}, or -1 if none does. */

@@ -35,14 +35,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The stream-app through a real broker, in one run on one machine: the in-process inference ceiling
- * and its CPU per image; the per-record baseline ({@link PerRecordBaseline}); with 1 and 12 input
- * partitions, the drain of a backlog by a warmed-up app (the stream-app as its own JVM), with its
- * batch sizes, step times, CPU per image and peak RSS, with fixed batching and with the latency
- * target, then a cold start (a backlog waiting when a fresh app starts: its first 10 s after ready
- * against the rest); then for each guarantee, 1 partition, the maximum sustainable rate as {@code
- * producer --find-max-rate} finds it, and end-to-end latency (open-loop) at half of it, with fixed
- * batching and with the latency target. Results go to stdout, one line each ({@code
- * ./run-benchmarks} parses them).
+ * and its CPU per image; the per-record baseline ({@link PerRecordBaseline}); in-process inference
+ * on one thread; with 1 and 12 input partitions, the drain of a backlog by a warmed-up app (the
+ * stream-app as its own JVM), with its batch sizes, step times, CPU per image (at 1 partition also
+ * against one thread's) and peak RSS, with fixed batching and with the latency target, then a cold
+ * start (a backlog waiting when a fresh app starts: its first 10 s after ready against the rest);
+ * then for each guarantee, 1 partition, the maximum sustainable rate as {@code producer
+ * --find-max-rate} finds it, and end-to-end latency (open-loop) at half of it, with fixed batching
+ * and with the latency target. Results go to stdout, one line each ({@code ./run-benchmarks} parses
+ * them).
  *
  * <p>{@code MODEL_PATH} names the model (default: the newest under models/), {@code MNIST_DIR} the
  * images. System properties: {@code benchmark.partitions} (default 1,12), {@code
@@ -99,13 +100,8 @@ public final class PipelineBenchmark {
     report.print("model: %s", model);
 
     LoadedModel loaded = ModelFiles.load(model);
-    double[] cpuPerImage = new double[1];
-    double ceiling = inferenceCeiling(loaded, test, THREADS, cpuPerImage);
-    inferenceCpuPerImage = cpuPerImage[0];
-    // with 1 partition the app infers on one stream thread, as this does (its operations may still
-    // spread over the cores): the like-for-like reference for that drain's CPU per image
-    inferenceCeiling(loaded, test, 1, cpuPerImage);
-    oneThreadCpuPerImage = cpuPerImage[0];
+    InProcess ceiling = inProcess(loaded, test, THREADS);
+    inferenceCpuPerImage = ceiling.cpuPerImage();
 
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String latencyRates = System.getProperty("benchmark.latencyRates", "");
@@ -135,12 +131,21 @@ public final class PipelineBenchmark {
       report.print(
           "per-record baseline (Kafka Streams mapValues, one model call per record, 1 thread, %s): %,.0f images/s",
           GUARANTEE, baseline);
+      // with 1 partition the app infers on one stream thread, as this does (its operations may
+      // still
+      // spread over the cores): the like-for-like reference for that drain's CPU per image
+      oneThreadCpuPerImage = inProcess(loaded, test, 1).cpuPerImage();
       Map<String, String> target = Map.of("LATENCY_TARGET_MS", Integer.toString(TARGET_MS));
       for (int partitions : partitionCounts()) {
         double max = drainBacklog(kafka, model, partitions, train, Map.of());
         report.print(
             "end to end, %d partition(s), %s, draining %,d images: %,.0f images/s = %.0f %% of the ceiling, %.1fx the per-record baseline",
-            partitions, GUARANTEE, BACKLOG_IMAGES, max, 100 * max / ceiling, max / baseline);
+            partitions,
+            GUARANTEE,
+            BACKLOG_IMAGES,
+            max,
+            100 * max / ceiling.imagesPerSecond(),
+            max / baseline);
         double targeted = drainBacklog(kafka, model, partitions, train, target);
         report.print(
             "end to end, %d partition(s), %s, latency target %d ms, draining %,d images: %,.0f images/s = %.0f %% of the fixed setting's",
@@ -276,12 +281,13 @@ public final class PipelineBenchmark {
   }
 
   /**
-   * In-process inference on {@code threads} workers at {@link #BATCH}, printed; returns images per
-   * second and puts the CPU per image in {@code cpuPerImage[0]}: the cores the workers kept busy
-   * over the images they did per second.
+   * In-process inference: images per second, and CPU seconds per image (the cores the workers kept
+   * busy over the images they did per second).
    */
-  private double inferenceCeiling(
-      LoadedModel model, LabelledImages images, int threads, double[] cpuPerImage)
+  private record InProcess(double imagesPerSecond, double cpuPerImage) {}
+
+  /** In-process inference on {@code threads} workers at {@link #BATCH}, printed. */
+  private InProcess inProcess(LoadedModel model, LabelledImages images, int threads)
       throws Exception {
     Nd4jRuntime.configure(1);
     List<byte[]> batch = new ArrayList<>();
@@ -299,16 +305,16 @@ public final class PipelineBenchmark {
             Duration.ofSeconds(Integer.getInteger("benchmark.ceilingSeconds", 10)));
     CpuTimes cpu = CpuTimes.of(ProcessHandle.current().pid()).minus(before);
     double cores = cpu.processSeconds() / cpu.wallSeconds();
-    cpuPerImage[0] = cores / imagesPerSecond;
+    InProcess result = new InProcess(imagesPerSecond, cores / imagesPerSecond);
     report.print(
         "in-process inference%s, %s x batch %d: %,.0f images/s, CPU per image %.0f us (%.2f cores busy)",
         threads == THREADS ? " ceiling" : "",
         threads == 1 ? "1 thread" : threads + " threads",
         BATCH,
         imagesPerSecond,
-        cpuPerImage[0] * 1e6,
+        result.cpuPerImage() * 1e6,
         cores);
-    return imagesPerSecond;
+    return result;
   }
 
   /**

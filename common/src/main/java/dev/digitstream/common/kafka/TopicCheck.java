@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -133,8 +133,9 @@ public final class TopicCheck {
   }
 
   /**
-   * Asks each partition's leader for its latest offset, as a produce or fetch would reach it, until
-   * every one answers.
+   * Asks each partition's leader for its latest offset, as a produce or fetch would reach it; the
+   * admin client asks again, until {@code deadline}, while a leader does not serve its partition
+   * yet.
    */
   private static void awaitLeaders(
       Admin admin, Map<String, Integer> partitions, Object servers, Duration timeout, long deadline)
@@ -146,22 +147,25 @@ public final class TopicCheck {
             latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
           }
         });
-    while (true) {
-      try {
-        admin.listOffsets(latest).all().get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-        return;
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() - deadline > 0) {
-          throw new IOException(
-              "topic(s) %s on %s have a partition without a serving leader %d s after they were created: %s"
-                  .formatted(
-                      partitions.keySet(), servers, timeout.toSeconds(), e.getCause().getMessage()),
-              e.getCause());
-        }
-      } catch (TimeoutException e) {
-        throw new IOException(unreachableMessage(servers, timeout), e);
+    long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    String noLeader =
+        "topic(s) %s on %s have a partition without a serving leader %d s after they were created"
+            .formatted(partitions.keySet(), servers, timeout.toSeconds());
+    try {
+      admin
+          .listOffsets(latest, new ListOffsetsOptions().timeoutMs((int) remainingMs))
+          .all()
+          .get(remainingMs + 1_000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw new IOException(noLeader, e.getCause());
       }
-      Thread.sleep(READY_POLL_MS);
+      throw new IOException(
+          "cannot list the offsets of topic(s) %s on %s: %s"
+              .formatted(partitions.keySet(), servers, e.getCause().getMessage()),
+          e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException(noLeader, e);
     }
   }
 

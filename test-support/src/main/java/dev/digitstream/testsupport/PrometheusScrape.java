@@ -25,11 +25,21 @@ public final class PrometheusScrape {
 
   /** The sum over all series of {@code metric} (whatever their labels); 0 when there is none. */
   public static double sum(String scrape, String metric) {
-    return scrape
+    return series(scrape, metric).values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  /** Each series of {@code metric} by its labels ({@code {a="1",b="2"}}, empty for none). */
+  public static SortedMap<String, Double> series(String scrape, String metric) {
+    SortedMap<String, Double> series = new TreeMap<>();
+    scrape
         .lines()
         .filter(l -> l.startsWith(metric + "{") || l.startsWith(metric + " "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+        .forEach(
+            l ->
+                series.put(
+                    l.substring(metric.length(), l.lastIndexOf(' ')),
+                    Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))));
+    return series;
   }
 
   /**

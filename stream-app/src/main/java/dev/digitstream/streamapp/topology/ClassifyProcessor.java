@@ -64,6 +64,10 @@ import org.slf4j.LoggerFactory;
  * version) stops holding after {@link #HOLD_LIMIT_MS} and serves on, with a warning: a stall would
  * be worse.
  *
+ * <p>The task checks its thread's batch on a wall-clock punctuation only while it has records in
+ * flight, to emit, held or awaiting a commit: Kafka Streams commits a task after each of its
+ * punctuations, and an idle task would otherwise commit every commit interval.
+ *
  * <p>Kafka Streams may close and re-initialise this same instance (a revived task); {@link #init}
  * starts from a clean slate and the restored store is re-queued on first use.
  */
@@ -146,8 +150,16 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     this.nextSequence = 0;
     this.lastCommitSeen = commits.commits();
     this.commits.beforeCommit(this::storeInFlight);
-    this.punctuation =
-        context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, this::tick);
+    this.punctuation = schedule(); // the first tick re-queues what the restored store holds
+  }
+
+  private Cancellable schedule() {
+    return context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, this::tick);
+  }
+
+  /** Nothing in flight, to emit, held or awaiting a commit: until a record arrives, no ticks. */
+  private boolean idle() {
+    return inFlight.isEmpty() && ready.isEmpty() && held.isEmpty() && awaitingCommit.isEmpty();
   }
 
   @Override
@@ -160,6 +172,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       batcher.add(this, sequence, record.value(), labelOf(record.headers()));
     }
     emitReady();
+    if (punctuation == null && !idle()) {
+      punctuation = schedule();
+    }
   }
 
   /**
@@ -221,6 +236,10 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
       batcher.flushIfDue();
     }
     emitReady();
+    if (idle()) {
+      punctuation.cancel(); // see the class comment
+      punctuation = null;
+    }
   }
 
   /**

@@ -49,6 +49,9 @@ class StreamAppIT {
     kafka.close();
   }
 
+  /** Kafka Streams' commits by stream thread, as Micrometer exposes them. */
+  private static final String COMMITS = "kafka_stream_thread_commit_total";
+
   @Test
   void shouldPredictTenThousandImagesExactlyOnceMatchingOfflineEvaluation() throws Exception {
     String input = Fixtures.unique("images");
@@ -137,7 +140,8 @@ class StreamAppIT {
   }
 
   @Test
-  void shouldKeepBatchesFullWhenTheInputHasTwelvePartitions() throws Exception {
+  void shouldKeepBatchesFullWhenTheInputHasTwelvePartitionsAndCommitNothingOnceIdle()
+      throws Exception {
     String input = Fixtures.unique("images12");
     kafka.createTopic(input, 12);
     kafka.createTopic(input + "-out", 1);
@@ -180,6 +184,16 @@ class StreamAppIT {
           "12 partitions, ~2000 img/s: %.0f batches, mean batch size %.1f%n", batches, mean);
       // one batch per partition would average under 2 images at this rate (2000/s / 12 / 50 per s)
       assertThat(mean).as("mean batch size").isGreaterThan(8);
+
+      // idle, the app commits nothing: Kafka Streams commits a task after each of its punctuations,
+      // and an exactly-once commit is a transaction
+      Thread.sleep(1_000); // the last emissions' commits
+      double before = PrometheusScrape.sum(scrape(app), COMMITS);
+      Thread.sleep(2_000);
+      double idleCommits = PrometheusScrape.sum(scrape(app), COMMITS) - before;
+      System.out.printf("idle for 2 s after %,.0f commits: %.0f more%n", before, idleCommits);
+      assertThat(before).as("commits while busy").isPositive();
+      assertThat(idleCommits).as("commits in 2 s without input").isZero();
     }
   }
 

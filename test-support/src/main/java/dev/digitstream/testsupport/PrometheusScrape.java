@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
 /** Reading samples out of a Prometheus text-format scrape, for tests and benchmarks. */
 public final class PrometheusScrape {
 
+  /** Kafka Streams' commits by stream thread, as Micrometer exposes them. */
+  public static final String STREAMS_COMMITS = "kafka_stream_thread_commit_total";
+
   private PrometheusScrape() {}
 
   /**
@@ -28,7 +31,10 @@ public final class PrometheusScrape {
     return series(scrape, metric).values().stream().mapToDouble(Double::doubleValue).sum();
   }
 
-  /** Each series of {@code metric} by its labels ({@code {a="1",b="2"}}, empty for none). */
+  /**
+   * Each series of {@code metric} by its labels ({@code {a="1",b="2"}}, empty for none; a label set
+   * that repeats, which valid output never does, keeps its last value).
+   */
   public static SortedMap<String, Double> series(String scrape, String metric) {
     SortedMap<String, Double> series = new TreeMap<>();
     scrape

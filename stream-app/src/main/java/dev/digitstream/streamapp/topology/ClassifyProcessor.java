@@ -64,9 +64,10 @@ import org.slf4j.LoggerFactory;
  * version) stops holding after {@link #HOLD_LIMIT_MS} and serves on, with a warning: a stall would
  * be worse.
  *
- * <p>The task checks its thread's batch on a wall-clock punctuation only while it has records in
- * flight, to emit, held or awaiting a commit: Kafka Streams commits a task after each of its
- * punctuations, and an idle task would otherwise commit every commit interval.
+ * <p>The task checks its thread's batch on a wall-clock punctuation after {@link #init} and then
+ * only while it has records in flight, to emit, held or awaiting a commit: Kafka Streams commits a
+ * task after each of its punctuations, and an idle task would otherwise commit up to every commit
+ * interval.
  *
  * <p>Kafka Streams may close and re-initialise this same instance (a revived task); {@link #init}
  * starts from a clean slate and the restored store is re-queued on first use.
@@ -237,7 +238,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     }
     emitReady();
     if (idle()) {
-      punctuation.cancel(); // see the class comment
+      // see the class comment; this last punctuation still asks for the commit that writes what
+      // this tick deleted
+      punctuation.cancel();
       punctuation = null;
     }
   }

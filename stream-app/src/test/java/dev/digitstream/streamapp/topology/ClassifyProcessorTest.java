@@ -65,6 +65,10 @@ class ClassifyProcessorTest {
   }
 
   private void start(Serde<PendingRecord> serde) {
+    start(serde, false);
+  }
+
+  private void start(Serde<PendingRecord> serde, boolean atLeastOnce) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
@@ -102,7 +106,7 @@ class ClassifyProcessorTest {
             clockMs::get);
     processor =
         new ClassifyProcessor(
-            batchers, metrics, MAX_DELAY_MS / 4, false, RecordSizeLimit.KAFKA_DEFAULT);
+            batchers, metrics, MAX_DELAY_MS / 4, atLeastOnce, RecordSizeLimit.KAFKA_DEFAULT);
     processor.init(context);
   }
 
@@ -122,6 +126,10 @@ class ClassifyProcessorTest {
         p.getPunctuator().punctuate(clockMs.get());
       }
     }
+  }
+
+  private long livePunctuations() {
+    return context.scheduledPunctuators().stream().filter(p -> !p.cancelled()).count();
   }
 
   private List<String> predictedKeys() {
@@ -190,6 +198,34 @@ class ClassifyProcessorTest {
 
     processor.close();
     assertThat(store.approximateNumEntries()).as("nothing awaits a prediction").isZero();
+  }
+
+  /**
+   * Kafka Streams commits a task after each of its punctuations: the task punctuates only while it
+   * has work, here under at-least-once, where an emitted record's store entry waits for a commit.
+   */
+  @Test
+  void shouldPunctuateOnlyWhileTheTaskHasWork() {
+    start(PendingRecord.serde(), true);
+    passDelay(); // the first tick after init: nothing restored, nothing to do
+    assertThat(livePunctuations()).as("idle after the first tick").isZero();
+
+    processor.process(image(0));
+    assertThat(livePunctuations()).as("a record in flight").isEqualTo(1);
+    commits.flushCache(); // a commit stores it
+    passDelay();
+    assertThat(predictedKeys()).containsExactly("img-0");
+    assertThat(livePunctuations()).as("its store entry awaits a commit").isEqualTo(1);
+    commits.flushCache();
+    passDelay();
+    assertThat(store.approximateNumEntries()).as("deleted after the commit").isZero();
+    assertThat(livePunctuations()).as("idle again").isZero();
+
+    processor.process(image(1));
+    passDelay();
+    assertThat(predictedKeys()).containsExactly("img-0", "img-1");
+    assertThat(livePunctuations()).isZero();
+    assertThat(batchers.unsettled().get()).isZero();
   }
 
   @Test

@@ -33,9 +33,6 @@ class BrokerOutageIT {
   // Kafka Streams' StreamThread logs this when it closes corrupted tasks dirty and revives them
   private static final String REVIVED = "are corrupted. Will close the task as dirty";
 
-  /** Kafka Streams' commits by stream thread, as Micrometer exposes them. */
-  private static final String COMMITS = "kafka_stream_thread_commit_total";
-
   /**
    * The commit must time out, not block: Kafka Streams flushes the producer before it commits, and
    * that flush waits for the broker as long as a send to it is unacknowledged (up to {@code
@@ -216,15 +213,19 @@ class BrokerOutageIT {
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> metric(app, "digitstream_pending_stored") == records);
-    Map<String, Double> admitted = PrometheusScrape.series(app.scrape(), COMMITS);
-    assertThat(admitted).as("%s by stream thread", COMMITS).hasSize(threads);
-    await()
+    Map<String, Double> admitted =
+        PrometheusScrape.series(app.scrape(), PrometheusScrape.STREAMS_COMMITS);
+    assertThat(admitted)
+        .as("%s by stream thread", PrometheusScrape.STREAMS_COMMITS)
+        .hasSize(threads);
+    await("each stream thread committed after the last record arrived")
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
               String scrape = app.scrape();
-              Map<String, Double> now = PrometheusScrape.series(scrape, COMMITS);
+              Map<String, Double> now =
+                  PrometheusScrape.series(scrape, PrometheusScrape.STREAMS_COMMITS);
               return admitted.entrySet().stream()
                       .allMatch(t -> now.getOrDefault(t.getKey(), 0.0) > t.getValue())
                   && PrometheusScrape.sum(scrape, "kafka_producer_buffer_available_bytes")

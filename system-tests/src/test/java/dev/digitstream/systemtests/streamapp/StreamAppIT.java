@@ -49,9 +49,6 @@ class StreamAppIT {
     kafka.close();
   }
 
-  /** Kafka Streams' commits by stream thread, as Micrometer exposes them. */
-  private static final String COMMITS = "kafka_stream_thread_commit_total";
-
   @Test
   void shouldPredictTenThousandImagesExactlyOnceMatchingOfflineEvaluation() throws Exception {
     String input = Fixtures.unique("images");
@@ -187,10 +184,21 @@ class StreamAppIT {
 
       // idle, the app commits nothing: Kafka Streams commits a task after each of its punctuations,
       // and an exactly-once commit is a transaction
-      Thread.sleep(1_000); // the last emissions' commits
-      double before = PrometheusScrape.sum(scrape(app), COMMITS);
+      double[] last = {-1};
+      await("the last emissions' commits") // settled: no commit for 500 ms
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                double now = PrometheusScrape.sum(scrape(app), PrometheusScrape.STREAMS_COMMITS);
+                boolean settled = now == last[0];
+                last[0] = now;
+                return settled;
+              });
+      double before = last[0];
       Thread.sleep(2_000);
-      double idleCommits = PrometheusScrape.sum(scrape(app), COMMITS) - before;
+      double idleCommits =
+          PrometheusScrape.sum(scrape(app), PrometheusScrape.STREAMS_COMMITS) - before;
       System.out.printf("idle for 2 s after %,.0f commits: %.0f more%n", before, idleCommits);
       assertThat(before).as("commits while busy").isPositive();
       assertThat(idleCommits).as("commits in 2 s without input").isZero();

@@ -135,7 +135,8 @@ public final class TopicCheck {
   /**
    * Asks each partition's leader for its latest offset, as a produce or fetch would reach it; the
    * admin client asks again, until {@code deadline}, while a leader does not serve its partition
-   * yet.
+   * yet. It does not ask again when the broker it asks for the leaders does not know the topic yet
+   * (another broker of a cluster has applied the create, this one not): that is retried here.
    */
   private static void awaitLeaders(
       Admin admin, Map<String, Integer> partitions, Object servers, Duration timeout, long deadline)
@@ -147,25 +148,34 @@ public final class TopicCheck {
             latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
           }
         });
-    long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     String noLeader =
         "topic(s) %s on %s have a partition without a serving leader %d s after they were created"
             .formatted(partitions.keySet(), servers, timeout.toSeconds());
-    try {
-      admin
-          .listOffsets(latest, new ListOffsetsOptions().timeoutMs((int) remainingMs))
-          .all()
-          .get(remainingMs + 1_000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-        throw new IOException(noLeader, e.getCause());
+    while (true) {
+      long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      try {
+        admin
+            .listOffsets(latest, new ListOffsetsOptions().timeoutMs((int) remainingMs))
+            .all()
+            .get(remainingMs + 1_000, TimeUnit.MILLISECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof UnknownTopicOrPartitionException
+            && System.nanoTime() - deadline < 0) {
+          Thread.sleep(READY_POLL_MS);
+          continue;
+        }
+        if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+            || e.getCause() instanceof UnknownTopicOrPartitionException) {
+          throw new IOException(noLeader, e.getCause());
+        }
+        throw new IOException(
+            "cannot list the offsets of topic(s) %s on %s: %s"
+                .formatted(partitions.keySet(), servers, e.getCause().getMessage()),
+            e.getCause());
+      } catch (TimeoutException e) {
+        throw new IOException(noLeader, e);
       }
-      throw new IOException(
-          "cannot list the offsets of topic(s) %s on %s: %s"
-              .formatted(partitions.keySet(), servers, e.getCause().getMessage()),
-          e.getCause());
-    } catch (TimeoutException e) {
-      throw new IOException(noLeader, e);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.digitstream.kafka.embedded.EmbeddedKafka;
+import dev.digitstream.kafka.embedded.EmbeddedKafkaCluster;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,6 +110,30 @@ class TopicCheckIT {
       }
     }
     assertThat(refused).as("first writes refused right after the wait").isEmpty();
+  }
+
+  /**
+   * In a cluster, the broker asked for a fresh topic's leaders may not have applied the create yet
+   * while the one that described it has; the admin client gives up at once on that answer
+   * ("metadata for topic ... could not be found"), which failed a CI run. Many fresh replicated
+   * topics, each waited for right after its create.
+   */
+  @Test
+  void shouldWaitUntilTheBrokerAskedForTheLeadersKnowsTheTopic() throws Exception {
+    List<String> failed = new ArrayList<>();
+    try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(3);
+        Admin admin = Admin.create(cluster.clientProperties())) {
+      for (int t = 0; t < TOPICS; t++) {
+        String topic = "cluster-ready-" + t;
+        admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 3))).all().get();
+        try {
+          TopicCheck.awaitReady(admin, List.of(topic), cluster.bootstrapServers(), TIMEOUT);
+        } catch (IOException e) {
+          failed.add(e.getMessage());
+        }
+      }
+    }
+    assertThat(failed).as("waits that failed").isEmpty();
   }
 
   @Test

@@ -133,8 +133,7 @@ public final class PipelineBenchmark {
           "per-record baseline (Kafka Streams mapValues, one model call per record, 1 thread, %s): %,.0f images/s",
           GUARANTEE, baseline);
       // with 1 partition the app infers on one stream thread, as this does (its operations may
-      // still
-      // spread over the cores): the like-for-like reference for that drain's CPU per image
+      // still spread over the cores): the like-for-like reference for that drain's CPU per image
       oneThreadCpuPerImage = inProcess(loaded, test, 1).cpuPerImage();
       Map<String, String> target = Map.of("LATENCY_TARGET_MS", Integer.toString(TARGET_MS));
       for (int partitions : partitionCounts()) {
